@@ -1,0 +1,211 @@
+"""The command line. Thin: parse arguments, call the engine, write reports, return the code.
+
+Exit codes: 0 nothing reached ``--fail-on``; 1 something did; 2 usage error or unreadable
+input (one sentence on stderr, never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from traefik_doctor import __version__
+from traefik_doctor.errors import ToolError, UsageError
+from traefik_doctor.findings import Severity
+
+FORMATS = ("text", "json", "sarif", "junit", "github")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="traefik-doctor",
+        description="Find out why a service behind Traefik does not answer as expected.",
+    )
+    parser.add_argument("--version", action="version", version=f"traefik-doctor {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = commands.add_parser("check", help="check Traefik configuration and report problems")
+    check.add_argument("paths", nargs="*", default=["."], metavar="PATH")
+    check.add_argument("--static", type=Path, help="Traefik's static configuration file")
+    check.add_argument(
+        "--format",
+        action="append",
+        default=[],
+        metavar="FORMAT[=FILE]",
+        help=f"report format, repeatable: {', '.join(FORMATS)}",
+    )
+    check.add_argument(
+        "--output", action="append", default=[], metavar="FILE", help="file for the --format before it"
+    )
+    check.add_argument("--select", action="append", default=[], metavar="CODES")
+    check.add_argument("--ignore", action="append", default=[], metavar="CODES")
+    check.add_argument("--profile", choices=("dev", "prod"))
+    check.add_argument("--fail-on", choices=("error", "warning", "info"))
+    check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+
+    rule = commands.add_parser("rule", help="explain one rule")
+    rule.add_argument("code")
+    rules = commands.add_parser("rules", help="list every rule")
+    rules.add_argument("--format", choices=("text", "json"), default="text")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = build_parser().parse_args(args_list)
+        if args.command == "check":
+            return _check(args)
+        if args.command == "rule":
+            return _rule(args.code)
+        if args.command == "rules":
+            return _rules(args.format)
+        build_parser().print_help()
+        return 2
+    except ToolError as exc:
+        print(f"traefik-doctor: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def main_exit() -> None:
+    sys.exit(main())
+
+
+def _codes(values: list[str]) -> list[str]:
+    return [code.strip().upper() for value in values for code in value.split(",") if code.strip()]
+
+
+def _outputs(formats: list[str], outputs: list[str]) -> list[tuple[str, str | None]]:
+    pairs: list[tuple[str, str | None]] = []
+    remaining = list(outputs)
+    for raw in formats or ["text"]:
+        name, _, target = raw.partition("=")
+        if name not in FORMATS:
+            raise UsageError(f"unknown format `{name}` (choose from {', '.join(FORMATS)})")
+        pairs.append((name, target or (remaining.pop(0) if remaining else None)))
+    if remaining:
+        raise UsageError("--output given without a --format before it")
+    return pairs
+
+
+def _check(args: argparse.Namespace) -> int:
+    from traefik_doctor.engine import run_check
+    from traefik_doctor.reports import WRITERS
+    from traefik_doctor.reports.base import Report, RuleInfo
+    from traefik_doctor.rules.registry import BY_CODE
+    from traefik_doctor.settings import load_settings
+
+    pairs = _outputs(args.format, args.output)
+    findings = []
+    sources = {}
+    roots = []
+    crashed: list[str] = []
+    fail_on = Severity.ERROR
+    for raw in args.paths:
+        target = Path(raw)
+        if not target.exists():
+            raise UsageError(f"{raw}: no such file or directory")
+        root = target if target.is_dir() else target.parent
+        settings = load_settings(root.resolve())
+        if args.select:
+            settings.select = _codes(args.select)
+        if args.ignore:
+            settings.ignore = settings.ignore + _codes(args.ignore)
+        if args.profile:
+            settings.profile = args.profile
+        if args.fail_on:
+            settings.fail_on = Severity.parse(args.fail_on)
+        if args.static:
+            settings.static = args.static
+        _check_codes(settings.select + settings.ignore, BY_CODE)
+        fail_on = settings.fail_on
+        result = run_check(target, settings)
+        findings.extend(result.findings)
+        sources.update(result.project.sources())
+        roots.append(str(result.project.root))
+        crashed.extend(result.crashed)
+    infos = {
+        code: RuleInfo(rule.code, rule.name, rule.summary, rule.severity, None)
+        for code, rule in BY_CODE.items()
+    }
+    report = Report(tuple(findings), infos, roots[0] if roots else os.getcwd(), __version__, sources)
+    for name, target_file in pairs:
+        color = _color(args.color) if target_file is None and name == "text" else False
+        text = WRITERS[name].render(report, color=color)
+        if target_file is None:
+            sys.stdout.write(text)
+        else:
+            try:
+                Path(target_file).write_text(text, encoding="utf-8")
+            except OSError as exc:
+                raise UsageError(f"cannot write {target_file}: {exc.strerror}") from None
+    for message in crashed:
+        print(f"traefik-doctor: internal error in rule {message}", file=sys.stderr)
+    if crashed:
+        return 2
+    return 1 if any(f.severity.rank >= fail_on.rank for f in findings) else 0
+
+
+def _check_codes(codes: list[str], known: dict[str, object]) -> None:
+    for code in codes:
+        if not any(name.startswith(code) for name in known):
+            raise UsageError(f"unknown rule code or prefix `{code}`")
+
+
+def _color(mode: str) -> bool:
+    if mode == "always":
+        return True
+    if mode == "never" or os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty()
+
+
+def _rule(code: str) -> int:
+    from traefik_doctor.rules.registry import BY_CODE
+
+    rule = BY_CODE.get(code.upper())
+    if rule is None:
+        raise UsageError(f"unknown rule `{code}`; `traefik-doctor rules` lists them")
+    prod = f" (prod: {rule.prod_severity.value})" if rule.prod_severity else ""
+    fix = "Fix available" if rule.fixable else "No automatic fix"
+    sys.stdout.write(
+        f"# {rule.name} ({rule.code})\n\nDefault severity: {rule.severity.value}{prod} · {fix}.\n\n"
+        f"{rule.doc.strip()}\n"
+    )
+    return 0
+
+
+def _rules(fmt: str) -> int:
+    import json
+
+    from traefik_doctor.rules.base import doc_sections
+    from traefik_doctor.rules.registry import RULES
+
+    if fmt == "json":
+        data = [
+            {
+                "code": rule.code,
+                "name": rule.name,
+                "severity": rule.severity.value,
+                "prod_severity": rule.prod_severity.value if rule.prod_severity else None,
+                "fixable": rule.fixable,
+                "summary": rule.summary,
+                "doc": doc_sections(rule.doc),
+            }
+            for rule in RULES
+        ]
+        sys.stdout.write(json.dumps(data, indent=2) + "\n")
+        return 0
+    for rule in RULES:
+        sys.stdout.write(f"{rule.code}  {rule.name:<36} {rule.severity.value:<8} {rule.summary}\n")
+    return 0

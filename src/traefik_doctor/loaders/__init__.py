@@ -1,0 +1,1 @@
+"""Loaders: read Traefik configuration from files, compose projects and flags into trees."""

@@ -1,0 +1,218 @@
+"""Find and load a project's Traefik configuration the way Traefik would find it.
+
+Static configuration: ``--static FILE``, else ``traefik.yml|yaml|toml`` in the checked
+directory. Dynamic configuration: the file provider named by the static file (``directory``
+or ``filename``; relative paths are taken from the static file's folder, where Traefik is
+normally started), or the checked files themselves when there is no static file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from traefik_doctor.loaders.files import (
+    display_path,
+    is_config_file,
+    list_provider_directory,
+    read_bounded,
+)
+from traefik_doctor.loaders.tomltree import load_toml
+from traefik_doctor.loaders.tree import Mapping, Node
+from traefik_doctor.loaders.yamltree import ParseFailure, load_yaml
+from traefik_doctor.model.dynamic import DynamicConfig, Fragment, build_fragment
+from traefik_doctor.model.project import (
+    Document,
+    FileProvider,
+    IssueKind,
+    LoadIssue,
+    Project,
+    Role,
+)
+from traefik_doctor.model.static import StaticConfig, build_static
+from traefik_doctor.model.values import value
+from traefik_doctor.schema.validate import validate
+from traefik_doctor.source import Origin, Source
+
+STATIC_NAMES = ("traefik.yml", "traefik.yaml", "traefik.toml")
+
+
+def parse_source(source: Source, provider: str) -> Node | ParseFailure:
+    if source.path.lower().endswith(".toml"):
+        return load_toml(source, provider)
+    return load_yaml(source, provider)
+
+
+def read_document(path: Path, root: Path, role: Role, provider: str) -> tuple[Document, LoadIssue | None]:
+    """Read and parse one file. An unreadable file becomes a load issue, not an exception."""
+    display = display_path(path, root)
+    result = read_bounded(path)
+    if result.data is None:
+        source = Source(str(path), display)
+        document = Document(source, role, provider)
+        issue_kind = IssueKind.NOT_CHECKED
+        reason = result.error or "unreadable"
+        if reason == "permission denied" or reason == "is a directory":
+            document.failure = ParseFailure(f"cannot read file: {reason}", Origin(source, None, provider))
+            return document, None
+        return document, LoadIssue(issue_kind, f"`{display}` {reason}", Origin(source, None, provider))
+    source = Source(str(path), display, result.data)
+    document = Document(source, role, provider)
+    parsed = parse_source(source, provider)
+    if isinstance(parsed, ParseFailure):
+        document.failure = parsed
+    else:
+        document.tree = parsed
+    return document, None
+
+
+def find_static(root: Path, explicit: Path | None) -> Path | None:
+    if explicit is not None:
+        return explicit
+    if root.is_file():
+        return root if root.name.lower() in STATIC_NAMES else None
+    for name in STATIC_NAMES:
+        candidate = root / name
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_project(target: Path, static_path: Path | None = None) -> Project:
+    """Load everything under ``target`` (a directory, or one file)."""
+    from traefik_doctor.schema.dynamic import DYNAMIC
+    from traefik_doctor.schema.static import STATIC
+
+    target = target.resolve()
+    root = target if target.is_dir() else target.parent
+    documents: list[Document] = []
+    issues: list[LoadIssue] = []
+
+    static_file = find_static(target, static_path.resolve() if static_path else None)
+    static = StaticConfig("none", None)
+    if static_file is not None:
+        doc, issue = read_document(static_file, root, Role.STATIC, "static")
+        documents.append(doc)
+        if issue:
+            issues.append(issue)
+        if doc.tree is not None:
+            doc.schema_issues = validate(doc.tree, STATIC)
+            tree = doc.tree if isinstance(doc.tree, Mapping) else None
+            static = build_static("file", tree, Origin(doc.source, 0))
+        else:
+            static = StaticConfig("file", None, Origin(doc.source, 0))
+
+    provider = _file_provider(static, static_file, target, root, issues)
+    dynamic = DynamicConfig()
+    if provider is not None:
+        fragments: list[tuple[Document, Fragment]] = []
+        paths: list[Path] = []
+        if provider.path is not None and provider.is_directory:
+            listing = list_provider_directory(provider.path)
+            paths = listing.files
+            for ignored in listing.ignored:
+                source = Source(str(ignored), display_path(ignored, root))
+                issues.append(
+                    LoadIssue(
+                        IssueKind.IGNORED_FILE,
+                        f"`{source.display}` is not read by Traefik: only .yml, .yaml and"
+                        " .toml files are",
+                        Origin(source, None),
+                    )
+                )
+            for loop in listing.loops:
+                source = Source(str(loop), display_path(loop, root))
+                issues.append(
+                    LoadIssue(
+                        IssueKind.NOT_CHECKED,
+                        f"`{source.display}` links back to a folder already read (symlink loop)",
+                        Origin(source, None),
+                    )
+                )
+        elif provider.path is not None:
+            paths = [provider.path]
+        for path in paths:
+            doc, issue = read_document(path, root, Role.DYNAMIC, "file")
+            documents.append(doc)
+            provider.documents.append(doc)
+            if issue:
+                issues.append(issue)
+            if doc.tree is not None:
+                doc.schema_issues = validate(doc.tree, DYNAMIC)
+                doc.fragment = build_fragment(doc.tree, "file")
+                fragments.append((doc, doc.fragment))
+        merge_fragments(dynamic, fragments, issues)
+
+    project = Project(root, static, dynamic, documents, issues, provider)
+    return project
+
+
+def _file_provider(
+    static: StaticConfig,
+    static_file: Path | None,
+    target: Path,
+    root: Path,
+    issues: list[LoadIssue],
+) -> FileProvider | None:
+    if static.present:
+        file_section = static.section("providers", "file")
+        if file_section is None:
+            return None
+        base = static_file.parent if static_file is not None else root
+        for key, is_dir in (("directory", True), ("filename", False)):
+            configured = value(file_section, key)
+            if configured is None:
+                continue
+            path = (base / configured.text).resolve() if configured.text else None
+            if path is None or not path.exists():
+                issues.append(
+                    LoadIssue(
+                        IssueKind.MISSING_PATH,
+                        f"providers.file.{key} `{configured.text}` does not exist",
+                        configured.origin,
+                    )
+                )
+                return FileProvider(configured.origin, None, is_dir)
+            return FileProvider(configured.origin, path, path.is_dir())
+        return None
+    # No static file: check the given files as file-provider files.
+    if target.is_file():
+        return FileProvider(None, target, False) if is_config_file(target.name) else None
+    return FileProvider(None, target, True)
+
+
+def merge_fragments(
+    dynamic: DynamicConfig,
+    fragments: list[tuple[Document, Fragment]],
+    issues: list[LoadIssue],
+) -> None:
+    """Merge per-file definitions as Traefik does: the file whose name sorts first wins a
+    name defined twice, and the other definition is dropped with only a log warning."""
+    ordered = fragments  # already in the order Traefik reads them
+    kinds = (
+        ("routers", "router", dynamic.routers),
+        ("services", "service", dynamic.services),
+        ("middlewares", "middleware", dynamic.middlewares),
+        ("servers_transports", "servers transport", dynamic.servers_transports),
+        ("tls_options", "TLS options", dynamic.tls_options),
+    )
+    for _doc, fragment in ordered:
+        for attribute, label, target in kinds:
+            for item in getattr(fragment, attribute):
+                key = f"{getattr(item, 'protocol', 'tls')}:{item.qualified}"
+                first = target.get(key)
+                if first is None:
+                    target[key] = item
+                    continue
+                issues.append(
+                    LoadIssue(
+                        IssueKind.CONFLICT,
+                        f"{label} `{item.name}` is also defined in"
+                        f" `{first.origin.source.display}`, whose definition Traefik keeps;"
+                        " this one is dropped",
+                        item.origin,
+                        ((first.origin, f"{label} `{item.name}` kept from here"),),
+                    )
+                )
+        dynamic.certificates.extend(fragment.certificates)
+        for store in fragment.tls_stores:
+            dynamic.tls_stores.setdefault(store.name, store)

@@ -1,0 +1,116 @@
+"""A small document tree shared by every input format (YAML, TOML, labels, flags).
+
+Traefik decodes all of its formats into the same structs, so the checker does too: each loader
+produces these nodes, each node knowing its origin, and one schema walk validates them all.
+Scalars stay text: whether ``"42"`` is a valid priority is the schema's question, answered
+the way Traefik's decoder answers it, not the YAML library's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from traefik_doctor.source import Origin
+
+
+class Node:
+    """Base of all nodes: where the value starts."""
+
+    __slots__ = ("origin",)
+
+    def __init__(self, origin: Origin) -> None:
+        self.origin = origin
+
+
+class Scalar(Node):
+    """A single value as written. ``quoted`` is true for quoted YAML and TOML strings."""
+
+    __slots__ = ("quoted", "text")
+
+    def __init__(self, origin: Origin, text: str, quoted: bool = False) -> None:
+        super().__init__(origin)
+        self.text = text
+        self.quoted = quoted
+
+    def __repr__(self) -> str:
+        return f"Scalar({self.text!r})"
+
+
+class Null(Node):
+    """A key with no value (``routers:`` followed by nothing)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "Null()"
+
+
+class Entry:
+    """A mapping entry: the key as written, where the key is, and the value."""
+
+    __slots__ = ("key", "key_origin", "value")
+
+    def __init__(self, key: str, key_origin: Origin, value: Node) -> None:
+        self.key = key
+        self.key_origin = key_origin
+        self.value = value
+
+
+class Mapping(Node):
+    """An ordered mapping. A key given twice keeps the first; the second is in ``duplicates``."""
+
+    __slots__ = ("duplicates", "entries")
+
+    def __init__(self, origin: Origin) -> None:
+        super().__init__(origin)
+        self.entries: dict[str, Entry] = {}
+        self.duplicates: list[tuple[Entry, Entry]] = []
+
+    def add(self, entry: Entry) -> None:
+        first = self.entries.get(entry.key)
+        if first is None:
+            self.entries[entry.key] = entry
+        else:
+            self.duplicates.append((first, entry))
+
+    def get(self, key: str) -> Node | None:
+        entry = self.entries.get(key)
+        return entry.value if entry is not None else None
+
+    def find(self, key: str) -> Entry | None:
+        """Look a struct field up the way Traefik does: without regard to case."""
+        entry = self.entries.get(key)
+        if entry is not None:
+            return entry
+        folded = key.lower()
+        for name, candidate in self.entries.items():
+            if name.lower() == folded:
+                return candidate
+        return None
+
+    def __iter__(self) -> Iterator[Entry]:
+        return iter(self.entries.values())
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __repr__(self) -> str:
+        return f"Mapping({list(self.entries)})"
+
+
+class Sequence(Node):
+    """A list."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, origin: Origin, items: list[Node] | None = None) -> None:
+        super().__init__(origin)
+        self.items: list[Node] = items if items is not None else []
+
+    def __repr__(self) -> str:
+        return f"Sequence({len(self.items)})"
+
+
+def text_of(node: Node | None) -> str | None:
+    """The text of a scalar, or None for anything else."""
+    return node.text if isinstance(node, Scalar) else None

@@ -1,0 +1,1 @@
+"""One typed model of Traefik's static and dynamic configuration, every value with its origin."""

@@ -1,0 +1,1 @@
+"""Static rules: one module per code; ``registry.RULES`` lists them explicitly."""

@@ -1,0 +1,5 @@
+"""MW: middlewares."""
+
+from traefik_doctor.rules.base import Rule
+
+RULES: tuple[Rule, ...] = ()

@@ -1,0 +1,5 @@
+"""OPS: readiness for production."""
+
+from traefik_doctor.rules.base import Rule
+
+RULES: tuple[Rule, ...] = ()

@@ -1,0 +1,18 @@
+"""The rule registry: explicit lists per area, so adding a rule is one visible line in its
+area's ``__init__``."""
+
+from __future__ import annotations
+
+from traefik_doctor.rules import cfg, mw, ops, rtr, svc, tls
+from traefik_doctor.rules.base import Rule
+
+RULES: tuple[Rule, ...] = (
+    *cfg.RULES,
+    *rtr.RULES,
+    *svc.RULES,
+    *mw.RULES,
+    *tls.RULES,
+    *ops.RULES,
+)
+
+BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}

@@ -1,0 +1,77 @@
+"""The tool's own settings: ``[tool.traefik-doctor]`` in pyproject.toml or
+``.traefik-doctor.toml``, overridden by the command line."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from traefik_doctor.errors import UsageError
+from traefik_doctor.findings import Severity
+
+PROFILES = ("dev", "prod")
+
+
+@dataclass(slots=True)
+class Settings:
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    profile: str = "dev"
+    fail_on: Severity = Severity.ERROR
+    static: Path | None = None
+    origin: str | None = None
+
+    def selected(self, code: str) -> bool:
+        if self.select and not any(code.startswith(prefix) for prefix in self.select):
+            return False
+        return not any(code.startswith(prefix) for prefix in self.ignore)
+
+
+_KEYS = {"select", "ignore", "profile", "fail-on", "static"}
+
+
+def load_settings(root: Path) -> Settings:
+    """Read the settings file nearest ``root`` (``.traefik-doctor.toml`` wins)."""
+    settings = Settings()
+    for name, table_path in ((".traefik-doctor.toml", ()), ("pyproject.toml", ("tool", "traefik-doctor"))):
+        path = root / name
+        if not path.is_file():
+            continue
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise UsageError(f"invalid settings file {path.name}: {exc}") from None
+        table: object = data
+        for part in table_path:
+            table = table.get(part, {}) if isinstance(table, dict) else {}
+        if not isinstance(table, dict) or not table:
+            continue
+        _apply(settings, table, path.name)
+        settings.origin = path.name
+        break
+    return settings
+
+
+def _apply(settings: Settings, table: dict[str, object], where: str) -> None:
+    unknown = set(table) - _KEYS
+    if unknown:
+        raise UsageError(f"invalid config: {where}: unknown setting `{sorted(unknown)[0]}`")
+    for key in ("select", "ignore"):
+        if key in table:
+            raw = table[key]
+            if not isinstance(raw, list) or not all(isinstance(x, str) for x in raw):
+                raise UsageError(f"invalid config: {where}: `{key}` must be a list of codes")
+            setattr(settings, key, [code.upper() for code in raw])
+    if "profile" in table:
+        profile = table["profile"]
+        if profile not in PROFILES:
+            raise UsageError(f"invalid config: {where}: `profile` must be dev or prod")
+        settings.profile = str(profile)
+    if "fail-on" in table:
+        try:
+            settings.fail_on = Severity.parse(str(table["fail-on"]))
+        except ValueError as exc:
+            raise UsageError(f"invalid config: {where}: {exc}") from None
+    if "static" in table:
+        settings.static = Path(str(table["static"]))
