@@ -7,7 +7,7 @@ one, so loading 10,000 routers costs no line arithmetic for values nothing repor
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
+from typing import Protocol
 
 from traefik_doctor.findings import Location
 
@@ -68,22 +68,66 @@ class Source:
         return self.data[start:end].decode("utf-8", "replace").rstrip("\r\n")
 
 
-@dataclass(frozen=True, slots=True)
-class Origin:
-    """A value's origin: its source, byte offset and the provider that contributed it."""
+class Offsets(Protocol):
+    """A parser that can compute later where a node starts (see yamltree)."""
 
-    source: Source
-    offset: int | None = None
-    provider: str = "file"
+    def offset(self, node: int, mode: int) -> int | None: ...
+
+
+class Origin:
+    """A value's origin: its source, byte offset and the provider that contributed it.
+
+    The offset may be left to compute (``lazy``): the model keeps an origin for every value,
+    but only the few that a finding points at ever need their position.
+    """
+
+    __slots__ = ("_lazy", "_offset", "provider", "source")
+
+    def __init__(
+        self,
+        source: Source,
+        offset: int | None = None,
+        provider: str = "file",
+        lazy: tuple[Offsets, int, int] | None = None,
+    ) -> None:
+        self.source = source
+        self._offset = offset
+        self.provider = provider
+        self._lazy = lazy
+
+    @property
+    def offset(self) -> int | None:
+        lazy = self._lazy
+        if lazy is not None:
+            self._offset = lazy[0].offset(lazy[1], lazy[2])
+            self._lazy = None
+        return self._offset
+
+    def __repr__(self) -> str:
+        return f"Origin({self.source.display!r}, {self.offset}, {self.provider!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Origin):
+            return NotImplemented
+        return (
+            self.source is other.source
+            and self.offset == other.offset
+            and self.provider == other.provider
+        )
+
+    def __hash__(self) -> int:
+        return hash((id(self.source), self.offset, self.provider))
 
     def location(self) -> Location:
-        if self.offset is None or not self.source.data:
+        offset = self.offset
+        if offset is None or not self.source.data:
             return Location(self.source.display)
-        line, column = self.source.line_col(self.offset)
+        line, column = self.source.line_col(offset)
         return Location(self.source.display, line, column)
 
     def shifted(self, delta: int) -> Origin:
         """The origin ``delta`` bytes further on the same line (a column inside a value)."""
-        if self.offset is None:
+        offset = self.offset
+        if offset is None:
             return self
-        return Origin(self.source, self.offset + delta, self.provider)
+        return Origin(self.source, offset + delta, self.provider)

@@ -22,6 +22,8 @@ class Suppressions:
     """Codes silenced per (display path, line); ``None`` line means the whole file."""
 
     by_line: dict[tuple[str, int | None], set[str]] = field(default_factory=dict)
+    ranges: list[tuple[str, int, int, frozenset[str]]] = field(default_factory=list)
+    """Codes silenced on a range of lines (a compose service's ``traefik-doctor.ignore``)."""
 
     def add(self, path: str, line: int | None, codes: set[str]) -> None:
         self.by_line.setdefault((path, line), set()).update(codes)
@@ -41,6 +43,10 @@ class Suppressions:
 
     def covers(self, finding: Finding) -> bool:
         loc = finding.location
+        for path, first, last, silenced in self.ranges:
+            inside = path == loc.path and loc.line is not None and first <= loc.line <= last
+            if inside and any(finding.code.startswith(code) for code in silenced):
+                return True
         for line in (loc.line, None):
             codes = self.by_line.get((loc.path, line))
             if codes and any(finding.code.startswith(code) for code in codes):

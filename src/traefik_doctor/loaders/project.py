@@ -10,6 +10,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from traefik_doctor.loaders.compose import (
+    apply_compose,
+    container_static,
+    flag_static,
+    load_compose,
+    unmapped,
+)
 from traefik_doctor.loaders.files import (
     display_path,
     is_config_file,
@@ -19,6 +26,7 @@ from traefik_doctor.loaders.files import (
 from traefik_doctor.loaders.tomltree import load_toml
 from traefik_doctor.loaders.tree import Mapping, Node
 from traefik_doctor.loaders.yamltree import ParseFailure, load_yaml
+from traefik_doctor.model.docker import TraefikContainer
 from traefik_doctor.model.dynamic import DynamicConfig, Fragment, build_fragment
 from traefik_doctor.model.project import (
     Document,
@@ -88,8 +96,13 @@ def load_project(target: Path, static_path: Path | None = None) -> Project:
     issues: list[LoadIssue] = []
 
     static_file = find_static(target, static_path.resolve() if static_path else None)
+    compose = load_compose(target, root, documents, issues) if target.is_dir() else None
+    if compose is not None and compose.traefik is not None and static_path is None:
+        static_file = container_static(compose, static_file, root, issues)
     static = StaticConfig("none", None)
-    if static_file is not None:
+    if static_file is None and compose is not None and compose.traefik is not None:
+        static = flag_static(compose, documents, issues)
+    elif static_file is not None:
         doc, issue = read_document(static_file, root, Role.STATIC, "static")
         documents.append(doc)
         if issue:
@@ -101,7 +114,8 @@ def load_project(target: Path, static_path: Path | None = None) -> Project:
         else:
             static = StaticConfig("file", None, Origin(doc.source, 0))
 
-    provider = _file_provider(static, static_file, target, root, issues)
+    traefik = compose.traefik if compose is not None else None
+    provider = _file_provider(static, static_file, target, root, issues, traefik=traefik)
     dynamic = DynamicConfig()
     if provider is not None:
         fragments: list[tuple[Document, Fragment]] = []
@@ -119,6 +133,16 @@ def load_project(target: Path, static_path: Path | None = None) -> Project:
                         Origin(source, None),
                     )
                 )
+            for linked in listing.linked_dirs:
+                source = Source(str(linked), display_path(linked, root))
+                issues.append(
+                    LoadIssue(
+                        IssueKind.IGNORED_FILE,
+                        f"`{source.display}` is a symbolic link to a directory, which Traefik"
+                        " does not follow: nothing in it is read",
+                        Origin(source, None),
+                    )
+                )
             for loop in listing.loops:
                 source = Source(str(loop), display_path(loop, root))
                 issues.append(
@@ -130,6 +154,8 @@ def load_project(target: Path, static_path: Path | None = None) -> Project:
                 )
         elif provider.path is not None:
             paths = [provider.path]
+        if compose is not None:  # the compose file is not a file-provider file
+            paths = [p for p in paths if str(p) != compose.document.source.path]
         for path in paths:
             doc, issue = read_document(path, root, Role.DYNAMIC, "file")
             documents.append(doc)
@@ -143,6 +169,8 @@ def load_project(target: Path, static_path: Path | None = None) -> Project:
         merge_fragments(dynamic, fragments, issues)
 
     project = Project(root, static, dynamic, documents, issues, provider)
+    if compose is not None:
+        apply_compose(project, compose)
     return project
 
 
@@ -152,6 +180,8 @@ def _file_provider(
     target: Path,
     root: Path,
     issues: list[LoadIssue],
+    *,
+    traefik: TraefikContainer | None = None,
 ) -> FileProvider | None:
     if static.present:
         file_section = static.section("providers", "file")
@@ -163,6 +193,11 @@ def _file_provider(
             if configured is None:
                 continue
             path = (base / configured.text).resolve() if configured.text else None
+            if traefik is not None and configured.text:
+                path = traefik.host_path(configured.text)
+                if path is None:
+                    issues.append(unmapped(traefik, f"providers.file.{key}", configured))
+                    return FileProvider(configured.origin, None, is_dir)
             if path is None or not path.exists():
                 issues.append(
                     LoadIssue(

@@ -9,17 +9,39 @@ the way Traefik's decoder answers it, not the YAML library's.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Protocol
 
 from traefik_doctor.source import Origin
+
+
+class Positions(Protocol):
+    """A parser that can say later where a node is (see yamltree): positions of 100,000
+    nodes are then computed only for the few a finding points at."""
+
+    def origin(self, node: int, mode: int) -> Origin: ...
+
+
+Lazy = tuple[Positions, int, int]
 
 
 class Node:
     """Base of all nodes: where the value starts."""
 
-    __slots__ = ("origin",)
+    __slots__ = ("_lazy", "_origin")
 
-    def __init__(self, origin: Origin) -> None:
-        self.origin = origin
+    def __init__(self, origin: Origin | None, lazy: Lazy | None = None) -> None:
+        self._origin = origin
+        self._lazy = lazy
+
+    @property
+    def origin(self) -> Origin:
+        found = self._origin
+        if found is None:
+            assert self._lazy is not None
+            positions, node, mode = self._lazy
+            found = self._origin = positions.origin(node, mode)
+            self._lazy = None
+        return found
 
 
 class Scalar(Node):
@@ -27,8 +49,10 @@ class Scalar(Node):
 
     __slots__ = ("quoted", "text")
 
-    def __init__(self, origin: Origin, text: str, quoted: bool = False) -> None:
-        super().__init__(origin)
+    def __init__(
+        self, origin: Origin | None, text: str, quoted: bool = False, lazy: Lazy | None = None
+    ) -> None:
+        super().__init__(origin, lazy)
         self.text = text
         self.quoted = quoted
 
@@ -48,12 +72,25 @@ class Null(Node):
 class Entry:
     """A mapping entry: the key as written, where the key is, and the value."""
 
-    __slots__ = ("key", "key_origin", "value")
+    __slots__ = ("_key_origin", "_lazy", "key", "value")
 
-    def __init__(self, key: str, key_origin: Origin, value: Node) -> None:
+    def __init__(
+        self, key: str, key_origin: Origin | None, value: Node, lazy: Lazy | None = None
+    ) -> None:
         self.key = key
-        self.key_origin = key_origin
+        self._key_origin = key_origin
+        self._lazy = lazy
         self.value = value
+
+    @property
+    def key_origin(self) -> Origin:
+        found = self._key_origin
+        if found is None:
+            assert self._lazy is not None
+            positions, node, mode = self._lazy
+            found = self._key_origin = positions.origin(node, mode)
+            self._lazy = None
+        return found
 
 
 class Mapping(Node):
@@ -61,8 +98,8 @@ class Mapping(Node):
 
     __slots__ = ("duplicates", "entries")
 
-    def __init__(self, origin: Origin) -> None:
-        super().__init__(origin)
+    def __init__(self, origin: Origin | None, lazy: Lazy | None = None) -> None:
+        super().__init__(origin, lazy)
         self.entries: dict[str, Entry] = {}
         self.duplicates: list[tuple[Entry, Entry]] = []
 
@@ -103,8 +140,10 @@ class Sequence(Node):
 
     __slots__ = ("items",)
 
-    def __init__(self, origin: Origin, items: list[Node] | None = None) -> None:
-        super().__init__(origin)
+    def __init__(
+        self, origin: Origin | None, items: list[Node] | None = None, lazy: Lazy | None = None
+    ) -> None:
+        super().__init__(origin, lazy)
         self.items: list[Node] = items if items is not None else []
 
     def __repr__(self) -> str:

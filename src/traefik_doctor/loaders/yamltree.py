@@ -86,7 +86,7 @@ def load_yaml(source: Source, provider: str = "file") -> Node | ParseFailure:
         return _failure_from(exc, source, provider)
     base = address(buffer)
     try:
-        return _Converter(tree, source, base, provider).convert()
+        return _Converter(tree, buffer, source, base, provider).convert()
     except _Failed as exc:
         return ParseFailure(exc.message, Origin(source, exc.offset, provider))
 
@@ -102,11 +102,25 @@ def _failure_from(exc: ryml.ExceptionBasic, source: Source, provider: str) -> Pa
     return ParseFailure(f"invalid YAML: {message}", Origin(source, offset, provider))
 
 
-class _Converter:
-    """Walks the rapidyaml tree once, iteratively (deep input must not hit Python's stack)."""
+_MAP, _SEQ, _VAL = ryml.MAP, ryml.SEQ, ryml.VAL
+_VALREF, _KEYREF, _VALANCH = ryml.VALREF, ryml.KEYREF, ryml.VALANCH
+_VALQUO, _KEYQUO = ryml.VALQUO, ryml.KEYQUO
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_KEY_START, _VALUE_START, _CONTAINER_START = 0, 1, 2
 
-    def __init__(self, tree: object, source: Source, base: int, provider: str) -> None:
+
+class _Converter:
+    """Walks the rapidyaml tree once, iteratively (deep input must not hit Python's stack).
+
+    It stays alive behind the origins it hands out (with the parsed buffer), so positions
+    are computed only for the values a finding points at.
+    """
+
+    def __init__(
+        self, tree: object, buffer: bytearray, source: Source, base: int, provider: str
+    ) -> None:
         self.t = tree
+        self.buffer = buffer
         self.source = source
         self.base = base
         self.provider = provider
@@ -114,8 +128,27 @@ class _Converter:
         self.sizes: dict[int, int] = {}
         self.expanded = 0
 
-    def origin(self, offset: int | None) -> Origin:
-        return Origin(self.source, offset, self.provider)
+    def origin(self, n: int, mode: int) -> Origin:
+        return Origin(self.source, None, self.provider, (self, n, mode))
+
+    def offset(self, n: int, mode: int) -> int | None:
+        """Byte offset of node ``n``'s key, value, or first descendant (``mode``)."""
+        t = self.t
+        if mode == _VALUE_START:
+            ty = t.type(n)
+            if ty & _VAL:
+                view = t.val(n)
+                if view is not None and len(view):
+                    return self._offset(view, bool(ty & _VALQUO))
+            return self.offset(n, _KEY_START) if t.has_key(n) else None
+        if mode == _CONTAINER_START:
+            start = self._value_start(n)
+            if start is not None:
+                return start
+            return self.offset(n, _KEY_START) if t.has_key(n) else None
+        if not t.has_key(n):
+            return self.offset(n, _CONTAINER_START) if t.is_container(n) else None
+        return self._offset(t.key(n), bool(t.type(n) & _KEYQUO))
 
     def _offset(self, view: object, quoted: bool) -> int | None:
         addr = address(view)
@@ -132,68 +165,82 @@ class _Converter:
         if t.is_stream(root):
             root = t.first_child(root)
             if root == _NONE:
-                return Null(self.origin(0))
+                return Null(Origin(self.source, 0, self.provider))
         return self._build(root)
 
-    def _key_of(self, n: int) -> tuple[str, Origin]:
-        t = self.t
-        view = t.key(n)
-        text = bytes(view).decode("utf-8", "replace")
-        return text, self.origin(self._offset(view, bool(t.is_key_quoted(n))))
-
     def _value_start(self, n: int) -> int | None:
-        """Where a node's value begins: its scalar, or its first descendant with a position."""
+        """Where a container's value begins: its first descendant with a position."""
         t = self.t
         probe = n
         for _ in range(MAX_DEPTH):
-            if t.has_val(probe) and not t.val_is_null(probe):
-                view = t.val(probe)
-                if view is not None and len(view):
-                    return self._offset(view, bool(t.is_val_quoted(probe)))
             child = t.first_child(probe)
             if child == _NONE:
                 break
             if t.has_key(child):
-                return self._offset(t.key(child), bool(t.is_key_quoted(child)))
+                return self._offset(t.key(child), bool(t.type(child) & _KEYQUO))
+            ty = t.type(child)
+            if ty & _VAL and not ty & (_MAP | _SEQ):
+                view = t.val(child)
+                if view is not None and len(view):
+                    return self._offset(view, bool(ty & _VALQUO))
             probe = child
         return None
 
     def _build(self, top: int) -> Node:
         t = self.t
-        # Work stack of (ryml node, parent container, key entry or None, depth).
+        first_child = t.first_child
+        next_sibling = t.next_sibling
+        node_type = t.type
         result: list[Node] = []
-        stack: list[tuple[int, Mapping | Sequence | None, tuple[str, Origin] | None, int]] = [
-            (top, None, None, 0)
-        ]
+        # Work stack of (ryml node, parent container, key text (None in sequences), depth).
+        stack: list[tuple[int, Mapping | Sequence | None, str | None, int]] = [(top, None, None, 0)]
         merges: list[tuple[Mapping, Node]] = []
         while stack:
             n, parent, key, depth = stack.pop()
             if depth > MAX_DEPTH:
-                raise _Failed(
-                    f"nesting deeper than {MAX_DEPTH} levels", key[1].offset if key else None
-                )
-            node = self._node(n, key)
-            if t.is_container(n) and not self._is_ref(n):
+                raise _Failed(f"nesting deeper than {MAX_DEPTH} levels", None)
+            ty = node_type(n)
+            node: Node
+            if ty & _VALREF:
+                node = self._alias(n)
+            elif ty & (_MAP | _SEQ):
+                self.expanded += 1
+                is_map = bool(ty & _MAP)
+                where = (self, n, _CONTAINER_START)
+                node = Mapping(None, where) if is_map else Sequence(None, None, where)
                 children = []
-                c = t.first_child(n)
+                c = first_child(n)
                 while c != _NONE:
                     children.append(c)
-                    c = t.next_sibling(c)
-                container = node
-                assert isinstance(container, Mapping | Sequence)
+                    c = next_sibling(c)
                 for c in reversed(children):
-                    ckey = self._key_of(c) if t.is_map(n) else None
-                    stack.append((c, container, ckey, depth + 1))
-            self._anchor(n, node)
+                    ckey = bytes(t.key(c)).decode("utf-8", "replace") if is_map else None
+                    stack.append((c, node, ckey, depth + 1))  # type: ignore[arg-type]
+            else:
+                self.expanded += 1
+                view = t.val(n) if ty & _VAL else None
+                text = bytes(view).decode("utf-8", "replace") if view is not None else ""
+                quoted = bool(ty & _VALQUO)
+                if not quoted and text in _NULLS:
+                    node = Null(None, (self, n, _KEY_START if key is not None else _VALUE_START))
+                else:
+                    node = Scalar(None, text, quoted, (self, n, _VALUE_START))
+            if ty & _VALANCH:
+                self.anchors[bytes(t.val_anchor(n)).decode("utf-8", "replace")] = node
             if parent is None:
                 result.append(node)
-            elif isinstance(parent, Mapping):
-                assert key is not None
-                if key[0] == "<<" and not t.is_key_quoted(n):
+            elif key is not None and isinstance(parent, Mapping):
+                if key == "<<" and not ty & _KEYQUO:
                     merges.append((parent, node))
                 else:
-                    parent.add(Entry(key[0], key[1], node))
-            else:
+                    entries = parent.entries
+                    entry = Entry(key, None, node, (self, n, _KEY_START))
+                    first = entries.get(key)
+                    if first is None:
+                        entries[key] = entry
+                    else:
+                        parent.duplicates.append((first, entry))
+            elif isinstance(parent, Sequence):
                 parent.items.append(node)
         # Merge keys: explicit keys win over merged ones, whatever their order.
         for target, merged in reversed(merges):
@@ -206,46 +253,15 @@ class _Converter:
                         target.entries[entry.key] = entry
         return result[0]
 
-    def _is_ref(self, n: int) -> bool:
-        return bool(self.t.is_val_ref(n)) or bool(self.t.is_key_ref(n))
-
-    def _anchor(self, n: int, node: Node) -> None:
-        t = self.t
-        if t.has_val_anchor(n):
-            name = bytes(t.val_anchor(n)).decode("utf-8", "replace")
-            self.anchors[name] = node
-
-    def _node(self, n: int, key: tuple[str, Origin] | None) -> Node:
-        t = self.t
-        if t.is_val_ref(n):
-            name = bytes(t.val_ref(n)).decode("utf-8", "replace")
-            target = self.anchors.get(name)
-            if target is None:
-                start = self._value_start(n)
-                raise _Failed(f"unknown anchor '{name}' referenced", start)
-            self.expanded += _size(target, self.sizes)
-            if self.expanded > MAX_EXPANDED_NODES:
-                raise _Failed("document contains excessive aliasing", self._value_start(n))
-            return target
-        self.expanded += 1
-        key_offset = key[1].offset if key else None
-        if t.is_map(n):
-            start = self._value_start(n)
-            return Mapping(self.origin(start if start is not None else key_offset))
-        if t.is_seq(n):
-            start = self._value_start(n)
-            return Sequence(self.origin(start if start is not None else key_offset))
-        if not t.has_val(n) or t.val_is_null(n):
-            return Null(self.origin(key_offset))
-        view = t.val(n)
-        quoted = bool(t.is_val_quoted(n))
-        if view is None:
-            return Null(self.origin(key_offset))
-        text = bytes(view).decode("utf-8", "replace")
-        if not quoted and text in ("~", "null", "Null", "NULL"):
-            return Null(self.origin(key_offset))
-        offset = self._offset(view, quoted) if len(view) else key_offset
-        return Scalar(self.origin(offset), text, quoted)
+    def _alias(self, n: int) -> Node:
+        name = bytes(self.t.val_ref(n)).decode("utf-8", "replace")
+        target = self.anchors.get(name)
+        if target is None:
+            raise _Failed(f"unknown anchor '{name}' referenced", self.offset(n, _VALUE_START))
+        self.expanded += _size(target, self.sizes)
+        if self.expanded > MAX_EXPANDED_NODES:
+            raise _Failed("document contains excessive aliasing", self.offset(n, _VALUE_START))
+        return target
 
 
 def _size(node: Node, memo: dict[int, int]) -> int:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from traefik_doctor.loaders.tree import Node
 from traefik_doctor.loaders.yamltree import ParseFailure
+from traefik_doctor.model.docker import Container, TraefikContainer
 from traefik_doctor.model.dynamic import DynamicConfig, Fragment
 from traefik_doctor.model.static import StaticConfig
 from traefik_doctor.schema.validate import SchemaIssue
@@ -41,7 +42,8 @@ class Document:
             return True
         if self.tree is not None and _has_duplicates(self.tree):
             return True
-        return any(issue.kind is not IssueKind.UNKNOWN_TOP_LEVEL for issue in self.schema_issues)
+        tolerated = (IssueKind.UNKNOWN_TOP_LEVEL, IssueKind.NULL_ENTRY)
+        return any(issue.kind not in tolerated for issue in self.schema_issues)
 
 
 def _has_duplicates(tree: Node) -> bool:
@@ -106,6 +108,12 @@ class Project:
     file_provider: FileProvider | None = None
     in_container: bool = False
     """Traefik runs in a container (found in a compose file): loopback means the container."""
+    containers: list[Container] = field(default_factory=list)
+    """Compose services other than Traefik (docker provider input)."""
+    traefik_container: TraefikContainer | None = None
+    """The compose service running Traefik, with its mounts (maps container paths)."""
+    suppress_ranges: list[tuple[str, int, int, frozenset[str]]] = field(default_factory=list)
+    """``traefik-doctor.ignore`` labels: (display path, first line, last line, codes)."""
 
     def source(self, display: str) -> Source | None:
         for doc in self.documents:

@@ -14,17 +14,20 @@ from traefik_doctor.reports.base import TOOL_NAME, Report, summary_counts
 
 
 class JsonWriter:
-    """``{"tool", "findings", "summary"}``, keys in a fixed order so diffs stay readable."""
+    """``{"tool", "findings", "summary"}``, keys in a fixed order so diffs stay readable.
+
+    One finding per line: readable, greppable, and written by the C encoder (an indented
+    dump goes through Python's slow encoder, a third of the run time for 10,000 findings).
+    """
 
     name = "json"
 
     def render(self, report: Report, *, color: bool) -> str:
-        document = {
-            "tool": {"name": TOOL_NAME, "version": report.version},
-            "findings": [_finding(finding) for finding in report.findings],
-            "summary": summary_counts(report.findings),
-        }
-        return json.dumps(document, indent=2) + "\n"
+        tool = json.dumps({"name": TOOL_NAME, "version": report.version})
+        summary = json.dumps(summary_counts(report.findings))
+        lines = [json.dumps(_finding(finding)) for finding in report.findings]
+        findings = "[\n    " + ",\n    ".join(lines) + "\n  ]" if lines else "[]"
+        return f'{{\n  "tool": {tool},\n  "findings": {findings},\n  "summary": {summary}\n}}\n'
 
 
 def _finding(finding: Finding) -> dict[str, Any]:

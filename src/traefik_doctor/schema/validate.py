@@ -27,6 +27,7 @@ class IssueKind(Enum):
     WRONG_TYPE = "wrong-type"
     EMPTY_SECTION = "empty-section"
     TWO_TYPES = "two-types"
+    NULL_ENTRY = "null-entry"  # a named entry with no body: dropped silently, file still loads
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,9 +80,22 @@ def suggest(key: str, struct: Struct) -> str | None:
     return lowered[close[0]] if close else None
 
 
-def validate(root: Node, schema: Struct, *, flat: bool = False) -> list[SchemaIssue]:
+def validate(
+    root: Node,
+    schema: Struct,
+    *,
+    flat: bool = False,
+    allow_empty: frozenset[tuple[str, str]] | None = None,
+    not_type_keys: dict[str, frozenset[str]] | None = None,
+) -> list[SchemaIssue]:
     """All schema issues of a document. ``flat`` is for labels and flags, where a list may be
-    given as one comma-separated value."""
+    given as one comma-separated value. ``allow_empty`` lists the (struct, field) pairs that
+    may be written as ``{}``; ``not_type_keys`` the fields of exclusive structs that are not
+    type keys (a service's ``middlewares``). Both default to the schema module's own."""
+    if allow_empty is None or not_type_keys is None:
+        default_empty, default_not_types = _schema_defaults(schema)
+        allow_empty = default_empty if allow_empty is None else allow_empty
+        not_type_keys = default_not_types if not_type_keys is None else not_type_keys
     issues: list[SchemaIssue] = []
     if isinstance(root, Null):
         return issues
@@ -90,7 +104,8 @@ def validate(root: Node, schema: Struct, *, flat: bool = False) -> list[SchemaIs
             SchemaIssue(IssueKind.WRONG_TYPE, "the document is not a mapping", root.origin, ())
         )
         return issues
-    stack: list[tuple[Node, SchemaType, tuple[str, ...]]] = []
+    # (node, its schema type, its path, the name of the struct that holds it as a field)
+    stack: list[tuple[Node, SchemaType, tuple[str, ...], str | None]] = []
     for entry in root:
         found = schema.lookup(entry.key)
         if found is None:
@@ -105,18 +120,23 @@ def validate(root: Node, schema: Struct, *, flat: bool = False) -> list[SchemaIs
                 )
             )
             continue
-        stack.append((entry.value, found[1], (found[0],)))
+        stack.append((entry.value, found[1], (found[0],), schema.name))
     while stack:
-        node, expected, path = stack.pop()
+        node, expected, path, parent = stack.pop()
         if isinstance(expected, Struct):
             if isinstance(node, Null):
-                continue  # a bare struct key decodes to its defaults
+                continue  # Traefik's decoder drops a key with no value
             if not isinstance(node, Mapping):
                 issues.append(_wrong(node, path, f"`{_dotted(path)}` must be a section, not a value"))
                 continue
-            if expected.exclusive and len(node) == 0:
-                continue  # an empty body is a rule-level concern (MW006), not a decode error
+            if _all_null(node):
+                # Keys with no value are dropped, so `http: {routers: }` is an empty `http`.
+                if (parent, path[-1] if path else "") not in allow_empty and parent is not None:
+                    issues.append(_standalone(node, path))
+                if len(node) == 0:
+                    continue  # an empty map entry's body is a rule-level concern (MW006)
             types_set = 0
+            not_types = not_type_keys.get(expected.name, frozenset())
             for entry in node:
                 found = expected.lookup(entry.key)
                 if found is None:
@@ -130,8 +150,9 @@ def validate(root: Node, schema: Struct, *, flat: bool = False) -> list[SchemaIs
                         )
                     )
                     continue
-                types_set += 1
-                stack.append((entry.value, found[1], (*path, found[0])))
+                if found[0] not in not_types:
+                    types_set += 1
+                stack.append((entry.value, found[1], (*path, found[0]), expected.name))
             if expected.exclusive and types_set > 1:
                 issues.append(
                     SchemaIssue(
@@ -143,38 +164,34 @@ def validate(root: Node, schema: Struct, *, flat: bool = False) -> list[SchemaIs
                 )
         elif isinstance(expected, MapOf):
             if isinstance(node, Null):
-                issues.append(
-                    SchemaIssue(
-                        IssueKind.EMPTY_SECTION,
-                        f"`{_dotted(path)}` has no value",
-                        node.origin,
-                        path,
-                    )
-                )
-                continue
+                continue  # dropped; only a problem when it leaves its parent empty (above)
             if not isinstance(node, Mapping):
                 if expected.value is not None and _is_any(expected.value):
                     continue
                 issues.append(_wrong(node, path, f"`{_dotted(path)}` must be a mapping of names"))
                 continue
+            if _all_null(node) and parent is not None:
+                issues.append(_standalone(node, path))
+                continue
             for entry in node:
                 value = entry.value
                 if isinstance(value, Null) and isinstance(expected.value, Struct):
-                    if expected.value.exclusive:
-                        issues.append(
-                            SchemaIssue(
-                                IssueKind.EMPTY_SECTION,
-                                f"`{_dotted((*path, entry.key))}` has no body",
-                                entry.key_origin,
-                                (*path, entry.key),
-                            )
+                    # Measured (3.7): the entry is dropped silently; the file still loads.
+                    issues.append(
+                        SchemaIssue(
+                            IssueKind.NULL_ENTRY,
+                            f"`{_dotted((*path, entry.key))}` has no body; Traefik drops it"
+                            " silently",
+                            entry.key_origin,
+                            (*path, entry.key),
                         )
+                    )
                     continue
-                stack.append((value, expected.value, (*path, entry.key)))
+                stack.append((value, expected.value, (*path, entry.key), None))
         elif isinstance(expected, ListOf):
             if isinstance(node, Sequence):
                 for index, item in enumerate(node.items):
-                    stack.append((item, expected.item, (*path, str(index))))
+                    stack.append((item, expected.item, (*path, str(index)), None))
             elif isinstance(node, Scalar) and (flat or not isinstance(expected.item, Struct)):
                 # Traefik also takes "a,b" for a list of strings.
                 if isinstance(expected.item, Struct):
@@ -202,6 +219,35 @@ def _is_any(schema: SchemaType) -> bool:
     from traefik_doctor.schema.types import Scalar as ScalarSchema
 
     return isinstance(schema, ScalarSchema) and schema.kind is ScalarKind.ANY
+
+
+def _schema_defaults(
+    schema: Struct,
+) -> tuple[frozenset[tuple[str, str]], dict[str, frozenset[str]]]:
+    from traefik_doctor.schema import dynamic, static
+
+    if schema is static.STATIC:
+        return static.ALLOW_EMPTY, {}
+    return dynamic.ALLOW_EMPTY, dynamic.NOT_TYPE_KEYS
+
+
+def _all_null(node: Mapping) -> bool:
+    return all(isinstance(entry.value, Null) for entry in node)
+
+
+def _standalone(node: Mapping, path: tuple[str, ...]) -> SchemaIssue:
+    # Traefik's decoder refuses `{}` except where a field is tagged allowEmpty:
+    # "<key> cannot be a standalone element". Keys with no value are dropped first, so a
+    # section holding only such keys is empty too (measured: `http: {routers: }`).
+    if len(node) == 0:
+        message = f"`{_dotted(path)}` is empty (`{{}}`); Traefik refuses it as a standalone element"
+    else:
+        keys = ", ".join(f"`{entry.key}`" for entry in node)
+        message = (
+            f"`{_dotted(path)}` holds only keys with no value ({keys}), so it is empty;"
+            " Traefik refuses it as a standalone element"
+        )
+    return SchemaIssue(IssueKind.EMPTY_SECTION, message, node.origin, path)
 
 
 def _wrong(node: Node, path: tuple[str, ...], message: str) -> SchemaIssue:

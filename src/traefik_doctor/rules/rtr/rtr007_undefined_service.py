@@ -48,7 +48,7 @@ KNOWN_PROVIDERS_OUTSIDE = frozenset({"internal"})
 def check(context: Context) -> Iterator[Finding]:
     dynamic = context.project.dynamic
     for router in dynamic.routers.values():
-        if router.service is None or router.protocol == "udp" and not router.service.text:
+        if router.service is None or (router.protocol == "udp" and not router.service.text):
             continue
         name = router.service.text
         if not name:

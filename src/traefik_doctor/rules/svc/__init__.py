@@ -1,5 +1,28 @@
 """SVC: services and backends."""
 
 from traefik_doctor.rules.base import Rule
+from traefik_doctor.rules.svc import (
+    svc001_invalid_server_url,
+    svc002_loopback_backend_from_container,
+    svc004_missing_healthcheck,
+    svc006_untrusted_https_backend,
+    svc008_docker_lowest_port,
+    svc009_docker_network_ambiguous,
+    svc010_undefined_servers_transport,
+    svc011_empty_service,
+    svc012_port_conflict,
+    svc014_server_url_path_ignored,
+)
 
-RULES: tuple[Rule, ...] = ()
+RULES: tuple[Rule, ...] = (
+    svc001_invalid_server_url.RULE,
+    svc004_missing_healthcheck.RULE,
+    svc006_untrusted_https_backend.RULE,
+    svc010_undefined_servers_transport.RULE,
+    svc011_empty_service.RULE,
+    svc012_port_conflict.RULE,
+    svc014_server_url_path_ignored.RULE,
+    svc002_loopback_backend_from_container.RULE,
+    svc008_docker_lowest_port.RULE,
+    svc009_docker_network_ambiguous.RULE,
+)

@@ -1,0 +1,62 @@
+"""Small helpers shared by the CFG rules: what Traefik does with a document it cannot decode."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from traefik_doctor.loaders.tree import Entry, Mapping, Node, Sequence
+from traefik_doctor.model.project import Document, Role
+from traefik_doctor.schema.static import STATIC
+from traefik_doctor.schema.validate import IssueKind
+from traefik_doctor.source import Origin
+
+NOT_REJECTING = frozenset({IssueKind.UNKNOWN_TOP_LEVEL, IssueKind.NULL_ENTRY})
+"""Schema issues Traefik survives: the document still loads."""
+
+DYNAMIC_TOP_LEVEL = frozenset({"http", "tcp", "udp", "tls"})
+"""The top-level keys of a dynamic configuration (CFG005 owns them in the static file)."""
+
+
+def is_static_key(key: str) -> bool:
+    """A top-level key of Traefik's static configuration (CFG006 owns them in dynamic files)."""
+    return STATIC.lookup(key) is not None
+
+
+def rejection_effect(role: Role) -> str:
+    """What a decode error in a document of this role does to Traefik."""
+    if role is Role.STATIC:
+        return "Traefik will not start"
+    if role is Role.DYNAMIC:
+        return "Traefik rejects this file and every other file of its provider"
+    return "Traefik cannot read this configuration"
+
+
+def first_rejection(document: Document) -> Origin | None:
+    """Where Traefik's decoder first fails on a document it rejects (the line its log names)."""
+    if document.failure is not None:
+        return document.failure.origin
+    candidates: list[Origin] = [
+        issue.origin for issue in document.schema_issues if issue.kind not in NOT_REJECTING
+    ]
+    if document.tree is not None:
+        candidates.extend(second.key_origin for _first, second in duplicate_keys(document.tree))
+    if not candidates:
+        return None
+    return min(candidates, key=lambda origin: origin.offset or 0)
+
+
+def duplicate_keys(tree: Node) -> Iterator[tuple[Entry, Entry]]:
+    """Every (first, second) pair of a key given twice in one mapping, each node visited once
+    (aliases share nodes, so an alias bomb costs no more than its distinct nodes)."""
+    stack: list[Node] = [tree]
+    seen: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, Mapping):
+            yield from node.duplicates
+            stack.extend(entry.value for entry in node)
+        elif isinstance(node, Sequence):
+            stack.extend(node.items)

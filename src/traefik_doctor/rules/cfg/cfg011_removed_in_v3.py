@@ -1,0 +1,195 @@
+"""## What it does
+Checks for options and middlewares that Traefik v3 removed, renamed or deprecated, and says
+what Traefik 3.7 does with each: `ipWhiteList` (still works, with a deprecation warning),
+the `headers` options `sslRedirect`, `sslTemporaryRedirect`, `sslHost`, `sslForceHost` and
+`featurePolicy` (accepted and ignored, silently; `sslProxyHeaders` is still a v3 option),
+`stripPrefix.forceSlash` and the TLS option `preferServerCipherSuites` (ignored, with a
+warning), `caOptional` (ignored), and a router's `ruleSyntax` or the static
+`core.defaultRuleSyntax` (deprecated, still applied).
+
+## Why is this bad?
+Most of these are accepted without an error, which is the danger: a `headers` middleware with
+`sslRedirect: true` redirects nothing under v3, so plain HTTP is served while the configuration
+promises HTTPS; `preferServerCipherSuites` no longer sets a TLS policy. The deprecated ones that
+still work will stop working in the next major version.
+
+## Example
+```yaml
+http:
+  middlewares:
+    https-only:
+      headers:
+        sslRedirect: true
+    office:
+      ipWhiteList:
+        sourceRange: ["10.0.0.0/8"]
+```
+
+## Use instead
+```yaml
+http:
+  middlewares:
+    https-only:
+      redirectScheme:
+        scheme: https
+        permanent: true
+    office:
+      ipAllowList:
+        sourceRange: ["10.0.0.0/8"]
+```
+
+## Fix safety
+No automatic fix. Renaming `ipWhiteList` to `ipAllowList` keeps the behaviour; replacing
+`sslRedirect` with a `redirectScheme` middleware changes it (that is the point), so check the
+routers that use it. `sslRedirect` and `sslTemporaryRedirect` are reported as errors, the rest
+as warnings.
+
+## References
+- shared/traefik-facts.md §2 (`ruleSyntax` logs `Router's ruleSyntax option is deprecated`)
+- Measured with 3.7.15: `ipWhiteList` logs `Middleware "wl@file" of type IPWhiteList is
+  deprecated, please use IPAllowList instead` and works; `headers.sslRedirect: true` loads with
+  no log line and a request is proxied, not redirected; `forceSlash` logs `ForceSlash option is
+  deprecated`; `preferServerCipherSuites` logs `deprecated and ineffective`;
+  `core.defaultRuleSyntax` logs `has been deprecated in v3.4`
+- https://doc.traefik.io/traefik/migrate/v2-to-v3-details/
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from traefik_doctor.findings import Finding, Severity
+from traefik_doctor.loaders.tree import Mapping, Node, Sequence
+from traefik_doctor.model.project import Role
+from traefik_doctor.rules.base import Context, Rule
+from traefik_doctor.source import Origin
+
+# headers option (lower case) -> (spelling, what 3.7 does, fix, severity)
+_HEADERS: dict[str, tuple[str, str, str, Severity | None]] = {
+    "sslredirect": (
+        "sslRedirect",
+        "Traefik 3.7 accepts it and does nothing, without a log line: no request is redirected"
+        " to HTTPS",
+        "Use a `redirectScheme` middleware with `scheme: https`",
+        Severity.ERROR,
+    ),
+    "ssltemporaryredirect": (
+        "sslTemporaryRedirect",
+        "Traefik 3.7 accepts it and does nothing, without a log line: no request is redirected"
+        " to HTTPS",
+        "Use a `redirectScheme` middleware with `scheme: https`",
+        Severity.ERROR,
+    ),
+    "sslhost": (
+        "sslHost",
+        "Traefik 3.7 accepts it and ignores it silently",
+        "Use a `redirectRegex` middleware",
+        None,
+    ),
+    "sslforcehost": (
+        "sslForceHost",
+        "Traefik 3.7 accepts it and ignores it silently",
+        "Use a `redirectRegex` middleware",
+        None,
+    ),
+    "featurepolicy": (
+        "featurePolicy",
+        "Traefik 3.7 accepts it and sends no such header",
+        "Use `permissionsPolicy`",
+        None,
+    ),
+}
+
+
+def check(context: Context) -> Iterator[Finding]:
+    project = context.project
+    syntax = project.static.get("core", "defaultRuleSyntax")
+    if syntax is not None:
+        yield RULE.finding(
+            f"`core.defaultRuleSyntax: {syntax.text}` is deprecated since v3.4: Traefik 3.7 still"
+            " applies it and logs a deprecation error; the next major version removes it",
+            syntax.origin,
+            fix="Migrate the rules to v3 syntax and remove `core.defaultRuleSyntax`",
+        )
+    for document in project.documents:
+        if document.role is not Role.DYNAMIC or document.fragment is None:
+            continue
+        fragment = document.fragment
+        for middleware in fragment.middlewares:
+            kind = (middleware.kind or "").lower()
+            options = middleware.options_map
+            if kind == "ipwhitelist":
+                yield RULE.finding(
+                    f"middleware `{middleware.name}` uses `{middleware.kind}`, deprecated in v3:"
+                    " Traefik 3.7 still applies it and logs a deprecation warning",
+                    middleware.kind_origin or middleware.origin,
+                    fix="Rename `ipWhiteList` to `ipAllowList`",
+                )
+            elif kind == "headers" and options is not None:
+                for entry in options:
+                    known = _HEADERS.get(entry.key.lower())
+                    if known is None:
+                        continue
+                    spelling, effect, fix, severity = known
+                    yield RULE.finding(
+                        f"middleware `{middleware.name}`: `headers.{spelling}` was removed in v3;"
+                        f" {effect}",
+                        entry.key_origin,
+                        fix=fix,
+                        unsafe=severity is not None,
+                        severity=severity,
+                    )
+            elif kind == "stripprefix" and options is not None:
+                force = options.find("forceSlash")
+                if force is not None:
+                    yield RULE.finding(
+                        f"middleware `{middleware.name}`: `stripPrefix.forceSlash` is deprecated;"
+                        " Traefik 3.7 ignores it and logs a warning",
+                        force.key_origin,
+                        fix="Remove `forceSlash`",
+                    )
+        for tls_options in fragment.tls_options:
+            body = tls_options.body
+            prefer = body.find("preferServerCipherSuites") if body is not None else None
+            if prefer is not None:
+                yield RULE.finding(
+                    f"TLS options `{tls_options.name}`: `preferServerCipherSuites` is deprecated"
+                    " and ineffective in v3; Traefik 3.7 ignores it and logs a warning",
+                    prefer.key_origin,
+                    fix="Remove `preferServerCipherSuites`",
+                )
+        for router in fragment.routers:
+            if router.rule_syntax is not None:
+                yield RULE.finding(
+                    f"router `{router.name}` sets `ruleSyntax: {router.rule_syntax.text}`,"
+                    " deprecated since v3.4: Traefik 3.7 still applies it and logs a warning",
+                    router.rule_syntax.origin,
+                    fix="Migrate the rule to v3 syntax and remove `ruleSyntax`",
+                )
+        if document.tree is not None:
+            for entry_origin in _ca_optional(document.tree):
+                yield RULE.finding(
+                    "`caOptional` was removed in v3; Traefik 3.7 accepts it and ignores it",
+                    entry_origin,
+                    fix="Remove `caOptional`",
+                )
+
+
+def _ca_optional(tree: Node) -> Iterator[Origin]:
+    stack: list[Node] = [tree]
+    seen: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, Mapping):
+            for entry in node:
+                if entry.key.lower() == "caoptional":
+                    yield entry.key_origin
+                stack.append(entry.value)
+        elif isinstance(node, Sequence):
+            stack.extend(node.items)
+
+
+RULE = Rule("CFG011", "removed-in-v3", Severity.WARNING, check, __doc__ or "")

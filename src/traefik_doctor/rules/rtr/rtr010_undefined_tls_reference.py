@@ -1,0 +1,107 @@
+"""## What it does
+Checks for routers whose `tls.options` names TLS options that no provider defines, and
+whose `tls.certResolver` names a certificate resolver missing from the static
+`certificatesResolvers`. The options named `default` always exist.
+
+## Why is this bad?
+Unknown TLS options disable the router (error `unknown TLS options: x@file`), so its
+requests get a 404. An unknown certificate resolver leaves the router enabled, but no
+certificate is ever obtained: Traefik logs `Router uses a nonexistent certificate resolver`
+and serves its self-signed default certificate, which clients reject.
+
+## Example
+```yaml
+http:
+  routers:
+    api:
+      rule: Host(`api.example.com`)
+      service: api
+      tls:
+        options: modern        # only `intermediate` is defined
+        certResolver: letsencrypt   # the static config names it `le`
+```
+
+## Use instead
+```yaml
+http:
+  routers:
+    api:
+      rule: Host(`api.example.com`)
+      service: api
+      tls:
+        options: intermediate
+        certResolver: le
+```
+
+## Fix safety
+The suggested name is a guess by spelling.
+
+## References
+- shared/traefik-facts.md §2; measured with Traefik 3.7.15: `building router handler:
+  unknown TLS options: nosuch@file` (router disabled) and `Router uses a nonexistent
+  certificate resolver certificateResolver=nosuch` (router enabled)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from traefik_doctor.findings import Finding, Severity
+from traefik_doctor.model.dynamic import qualify
+from traefik_doctor.rules.base import Context, Rule
+from traefik_doctor.rules.rtr._common import INTERNAL_PROVIDER, provider_loaded, suggest
+
+
+def check(context: Context) -> Iterator[Finding]:
+    project = context.project
+    dynamic = project.dynamic
+    resolvers = project.static.section("certificatesResolvers")
+    resolver_names = [entry.key for entry in resolvers] if resolvers is not None else []
+    for router in dynamic.routers.values():
+        tls = router.tls
+        if tls is None:
+            continue
+        options = tls.options
+        if options is not None and options.text.strip():
+            name = options.text.strip()
+            target = qualify(name, router.provider)
+            bare, _, provider = target.rpartition("@")
+            if (
+                bare != "default"
+                and provider != INTERNAL_PROVIDER
+                and f"tls:{target}" not in dynamic.tls_options
+                and provider_loaded(context, provider)
+            ):
+                hint = suggest(
+                    bare, [o.name for o in dynamic.tls_options.values() if o.provider == provider]
+                )
+                extra = f"; did you mean `{hint}`?" if hint else ""
+                yield RULE.finding(
+                    f"router `{router.qualified}` uses TLS options `{target}`, which are not"
+                    f" defined; Traefik disables the router (404){extra}",
+                    options.origin,
+                    fix=f"Use TLS options `{hint}`"
+                    if hint
+                    else "Define the TLS options or remove the reference",
+                    unsafe=True,
+                )
+        resolver = tls.cert_resolver
+        if resolver is not None and resolver.text.strip() and project.static.present:
+            name = resolver.text.strip()
+            if name not in resolver_names:
+                hint = suggest(name, resolver_names)
+                extra = f"; did you mean `{hint}`?" if hint else ""
+                defined = ", ".join(f"`{n}`" for n in resolver_names) or "none"
+                yield RULE.finding(
+                    f"router `{router.qualified}` uses certificate resolver `{name}`, which the"
+                    f" static `certificatesResolvers` does not define (defined: {defined});"
+                    f" the router stays enabled but Traefik serves its default certificate{extra}",
+                    resolver.origin,
+                    fix=f"Use certificate resolver `{hint}`"
+                    if hint
+                    else "Define the resolver in the static configuration",
+                    unsafe=True,
+                )
+
+
+RULE = Rule("RTR010", "undefined-tls-reference", Severity.ERROR, check, __doc__ or "", fixable=True)
