@@ -11,14 +11,16 @@ import sys
 from pathlib import Path
 
 
-def generate(out: Path, count: int, files: int, web_port: int = 18080, api_port: int = 18081) -> None:
+def generate(
+    out: Path, count: int, files: int, web_port: int = 18080, api_port: int = 18081
+) -> None:
     dynamic = out / "dynamic"
     dynamic.mkdir(parents=True, exist_ok=True)
     (out / "traefik.yml").write_text(
         "global: {checkNewVersion: false, sendAnonymousUsage: false}\n"
         "entryPoints:\n"
-        f"  web: {{address: \"127.0.0.1:{web_port}\"}}\n"
-        f"  traefik: {{address: \"127.0.0.1:{api_port}\"}}\n"
+        f'  web: {{address: "127.0.0.1:{web_port}"}}\n'
+        f'  traefik: {{address: "127.0.0.1:{api_port}"}}\n'
         "api: {insecure: true}\n"
         "log: {level: ERROR}\n"
         "providers:\n"
@@ -30,7 +32,7 @@ def generate(out: Path, count: int, files: int, web_port: int = 18080, api_port:
         lo, hi = index * per_file, min(count, (index + 1) * per_file)
         routers = "".join(
             f"    r{n:05d}:\n      entryPoints: [web]\n"
-            f"      rule: \"Host(`h{n:05d}.test`) && PathPrefix(`/p{n}`)\"\n      service: s{n:05d}\n"
+            f'      rule: "Host(`h{n:05d}.test`) && PathPrefix(`/p{n}`)"\n      service: s{n:05d}\n'
             for n in range(lo, hi)
         )
         services = "".join(

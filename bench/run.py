@@ -24,7 +24,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from generate import generate  # noqa: E402
+from generate import generate
 
 BIN = Path(sys.executable).parent
 
@@ -39,7 +39,15 @@ def run_doctor(project: Path) -> tuple[float, float]:
     """Wall seconds and peak RSS (MiB) of one ``check`` process."""
     start = time.perf_counter()
     proc = subprocess.Popen(
-        [str(BIN / "traefik-doctor"), "check", str(project), "--format", "json", "--output", os.devnull],
+        [
+            str(BIN / "traefik-doctor"),
+            "check",
+            str(project),
+            "--format",
+            "json",
+            "--output",
+            os.devnull,
+        ],
         stdout=subprocess.DEVNULL,
     )
     _, status, usage = os.wait4(proc.pid, 0)
@@ -58,14 +66,18 @@ def run_traefik(project: Path, count: int) -> tuple[float, float]:
     static.write_text(text)
     start = time.perf_counter()
     proc = subprocess.Popen(
-        [str(BIN / "traefik"), f"--configFile={static}"], cwd=project,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [str(BIN / "traefik"), f"--configFile={static}"],
+        cwd=project,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         deadline = start + 60
         while time.perf_counter() < deadline:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{api_port}/api/overview", timeout=1) as r:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{api_port}/api/overview", timeout=1
+                ) as r:
                     total = json.loads(r.read())["http"]["routers"]["total"]
                 if total >= count + 2:
                     break
@@ -89,7 +101,9 @@ def version_time(repeat: int) -> float:
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
-        subprocess.run([str(BIN / "traefik-doctor"), "--version"], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [str(BIN / "traefik-doctor"), "--version"], check=True, stdout=subprocess.DEVNULL
+        )
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 
@@ -113,15 +127,27 @@ def main() -> None:
             t_m = statistics.median(m for _, m in tra)
             rows.append((count, files, d_t, t_t, d_m, t_m))
     print(f"traefik-doctor --version: {version_time(args.repeat * 3) * 1000:.0f} ms (median)\n")
-    print("| routers | files | traefik-doctor check | Traefik 3.7 load | time ratio | doctor peak RSS | Traefik peak RSS | memory ratio |")
+    columns = [
+        "routers",
+        "files",
+        "traefik-doctor check",
+        "Traefik 3.7 load",
+        "time ratio",
+        "doctor peak RSS",
+        "Traefik peak RSS",
+        "memory ratio",
+    ]
+    print("| " + " | ".join(columns) + " |")
     print("|---|---|---|---|---|---|---|---|")
     for count, files, d_t, t_t, d_m, t_m in rows:
         print(
             f"| {count:,} | {files} | {d_t:.2f} s | {t_t:.2f} s | {d_t / t_t:.2f}x |"
             f" {d_m:.0f} MiB | {t_m:.0f} MiB | {d_m / t_m:.2f}x |"
         )
-    print(f"\nmedian of {args.repeat} runs each; ratio < 1 means traefik-doctor is faster/smaller."
-          f" Machine: {os.cpu_count()} CPUs.")
+    print(
+        f"\nmedian of {args.repeat} runs each; ratio < 1 means traefik-doctor is faster/smaller."
+        f" Machine: {os.cpu_count()} CPUs."
+    )
 
 
 if __name__ == "__main__":

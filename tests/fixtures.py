@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 FIXTURES = Path(__file__).parent / "fixtures"
-_EXPECT = re.compile(r"(?:#|//)\s*expect:\s*([A-Z]{2,4}\d{3}(?::\d+)?(?:\s*,\s*[A-Z]{2,4}\d{3}(?::\d+)?)*)")
+_EXPECT = re.compile(
+    r"(?:#|//)\s*expect:\s*([A-Z]{2,4}\d{3}(?::\d+)?(?:\s*,\s*[A-Z]{2,4}\d{3}(?::\d+)?)*)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +51,27 @@ def expectations(case_dir: Path) -> frozenset[tuple[str, int, str, int | None]]:
                 continue
             for item in match.group(1).split(","):
                 code, _, column = item.strip().partition(":")
-                found.add((file.relative_to(case_dir).as_posix(), number, code, int(column) if column else None))
+                found.add(
+                    (
+                        file.relative_to(case_dir).as_posix(),
+                        number,
+                        code,
+                        int(column) if column else None,
+                    )
+                )
+    return frozenset(found)
+
+
+def _listed_expectations(
+    settings: dict[str, object],
+) -> frozenset[tuple[str, int, str, int | None]]:
+    """``expect = ["dynamic/a.yml:1:CFG014"]`` in case.toml, for files that cannot carry a
+    comment (a symbolic link loop, a binary file)."""
+    listed = settings.get("expect", [])
+    found = set()
+    for item in listed if isinstance(listed, list) else []:
+        path, line, code, *column = str(item).split(":")
+        found.add((path, int(line), code, int(column[0]) if column else None))
     return frozenset(found)
 
 
@@ -65,5 +87,6 @@ def cases() -> list[Case]:
             config = case_dir / "case.toml"
             if config.is_file():
                 settings = tomllib.loads(config.read_text(encoding="utf-8"))
-            out.append(Case(code_dir.name, case_dir, expectations(case_dir), settings))
+            expected = expectations(case_dir) | _listed_expectations(settings)
+            out.append(Case(code_dir.name, case_dir, expected, settings))
     return out

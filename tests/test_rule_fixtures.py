@@ -21,7 +21,9 @@ def run_case(case: Case) -> set[tuple[str, int, str, int | None]]:
     for finding in result.findings:
         assert finding.code == case.code
         assert finding.location.line is not None, f"{finding} has no line"
-        got.add((finding.location.path, finding.location.line, finding.code, finding.location.column))
+        got.add(
+            (finding.location.path, finding.location.line, finding.code, finding.location.column)
+        )
     return got
 
 
@@ -37,7 +39,9 @@ def test_fixture(case: Case) -> None:
     assert got_lines == pinned, f"expected {sorted(pinned)}, got {sorted(got)}"
     for path, line, code, column in case.expected:
         if column is not None:
-            assert (path, line, code, column) in got, f"column of {path}:{line} {code}: got {sorted(got)}"
+            assert (path, line, code, column) in got, (
+                f"column of {path}:{line} {code}: got {sorted(got)}"
+            )
 
 
 @pytest.mark.parametrize("code", sorted(BY_CODE))
@@ -46,7 +50,16 @@ def test_every_rule_has_fixtures_and_docs(code: str) -> None:
     mine = [case for case in CASES if case.code == code]
     assert any(case.failing for case in mine), f"{code} has no fail_ fixture"
     assert any(not case.failing for case in mine), f"{code} has no pass_ fixture"
-    for title in ("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety", "References"):
+    for title in (
+        "What it does",
+        "Why is this bad?",
+        "Example",
+        "Use instead",
+        "Fix safety",
+        "References",
+    ):
         assert rule.section(title), f"{code} docstring lacks `## {title}`"
-    assert rule.summary.startswith("Checks for"), f"{code}: What it does must start with 'Checks for'"
+    assert rule.summary.startswith("Checks for"), (
+        f"{code}: What it does must start with 'Checks for'"
+    )
     assert isinstance(rule.severity, Severity)

@@ -1,4 +1,4 @@
-"""traefik-doctor: why a Go service behind Traefik does not answer as expected, and how to fix it."""
+"""traefik-doctor: why a Go service behind Traefik does not answer as expected, and the fix."""
 
 __version__ = "0.1.0"
 

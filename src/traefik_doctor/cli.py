@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from traefik_doctor import __version__
@@ -43,7 +43,11 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"report format, repeatable: {', '.join(FORMATS)}",
     )
     check.add_argument(
-        "--output", action="append", default=[], metavar="FILE", help="file for the --format before it"
+        "--output",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="file for the --format before it",
     )
     check.add_argument("--select", action="append", default=[], metavar="CODES")
     check.add_argument("--ignore", action="append", default=[], metavar="CODES")
@@ -138,7 +142,9 @@ def _check(args: argparse.Namespace) -> int:
         code: RuleInfo(rule.code, rule.name, rule.summary, rule.severity, None)
         for code, rule in BY_CODE.items()
     }
-    report = Report(tuple(findings), infos, roots[0] if roots else os.getcwd(), __version__, sources)
+    report = Report(
+        tuple(findings), infos, roots[0] if roots else os.getcwd(), __version__, sources
+    )
     for name, target_file in pairs:
         color = _color(args.color) if target_file is None and name == "text" else False
         text = WRITERS[name].render(report, color=color)
@@ -156,7 +162,7 @@ def _check(args: argparse.Namespace) -> int:
     return 1 if any(f.severity.rank >= fail_on.rank for f in findings) else 0
 
 
-def _check_codes(codes: list[str], known: dict[str, object]) -> None:
+def _check_codes(codes: list[str], known: Mapping[str, object]) -> None:
     for code in codes:
         if not any(name.startswith(code) for name in known):
             raise UsageError(f"unknown rule code or prefix `{code}`")

@@ -39,7 +39,9 @@ def _without_cycle_collector() -> Iterator[None]:
             gc.enable()
 
 
-def run_check(target: Path, settings: Settings, rules: tuple[Rule, ...] | None = None) -> CheckResult:
+def run_check(
+    target: Path, settings: Settings, rules: tuple[Rule, ...] | None = None
+) -> CheckResult:
     with _without_cycle_collector():
         return _run_check(target, settings, rules)
 

@@ -34,7 +34,10 @@ _KEYS = {"select", "ignore", "profile", "fail-on", "static"}
 def load_settings(root: Path) -> Settings:
     """Read the settings file nearest ``root`` (``.traefik-doctor.toml`` wins)."""
     settings = Settings()
-    for name, table_path in ((".traefik-doctor.toml", ()), ("pyproject.toml", ("tool", "traefik-doctor"))):
+    for name, table_path in (
+        (".traefik-doctor.toml", ()),
+        ("pyproject.toml", ("tool", "traefik-doctor")),
+    ):
         path = root / name
         if not path.is_file():
             continue

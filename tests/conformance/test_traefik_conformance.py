@@ -4,6 +4,8 @@ Each fixture case with a ``[traefik]`` table in its ``case.toml`` states an outc
 (``provider-rejected``, ``refuses-to-start``, ``router-disabled``, ``router-warning``,
 ``router-enabled``, ``loads``). Every ``pass_`` case with a static file and no claim must
 ``load``: all its file-provider routers present in Traefik's API and none disabled.
+``outcome = "not-run"`` with a ``reason`` marks a case that needs a provider no lab here can
+run (a Docker engine, a Kubernetes API); it is listed, not run, and the reason is required.
 
 The case's static file is rewritten for the lab: entry points move to free loopback ports,
 the API is served on the ``traefik`` entry point, logs go to a file at DEBUG, the file
@@ -25,7 +27,14 @@ from fixtures import Case, cases
 from traefik_doctor.loaders.project import load_project
 from traefik_lab import Running, free_port, run_traefik, wait_for_api
 
-OUTCOMES = {"provider-rejected", "refuses-to-start", "router-disabled", "router-warning", "router-enabled", "loads"}
+OUTCOMES = {
+    "provider-rejected",
+    "refuses-to-start",
+    "router-disabled",
+    "router-warning",
+    "router-enabled",
+    "loads",
+}
 
 
 def _claims() -> list[tuple[Case, dict[str, Any]]]:
@@ -33,8 +42,14 @@ def _claims() -> list[tuple[Case, dict[str, Any]]]:
     for case in cases():
         claim = case.settings.get("traefik")
         has_static = (case.path / "traefik.yml").is_file()
-        has_compose = any((case.path / n).exists() for n in ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml"))
+        has_compose = any(
+            (case.path / n).exists()
+            for n in ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
+        )
         if isinstance(claim, dict):
+            if claim.get("outcome") == "not-run":
+                assert claim.get("reason"), f"{case.id}: not-run needs a reason"
+                continue
             out.append((case, claim))
         elif not case.failing and has_static and not has_compose:
             out.append((case, {"outcome": "loads"}))
@@ -47,7 +62,7 @@ CLAIMS = _claims()
 def _lab_static(case: Case, workdir: Path, api_port: int) -> Path:
     """Copy the case into ``workdir`` and write the lab's static file."""
     project = workdir / "project"
-    shutil.copytree(case.path, project)
+    shutil.copytree(case.path, project, symlinks=True)
     static_path = project / "traefik.yml"
     text = static_path.read_text(encoding="utf-8")
     try:
@@ -62,12 +77,17 @@ def _lab_static(case: Case, workdir: Path, api_port: int) -> Path:
     entry_points = data.get("entryPoints") or data.get("entrypoints") or {}
     if not isinstance(entry_points, dict):
         entry_points = {}
-    for name, body in list(entry_points.items()):
-        body = body if isinstance(body, dict) else {}
-        body["address"] = f"127.0.0.1:{free_port()}"
+    ports: dict[str, int] = {}
+    hosts: dict[str, str] = {}
+    for name, raw in list(entry_points.items()):
+        body = raw if isinstance(raw, dict) else {}
+        body["address"] = _loopback(str(body.get("address", "")), ports, hosts)
         entry_points[name] = body
     entry_points.setdefault("traefik", {})
-    entry_points["traefik"] = {**(entry_points["traefik"] or {}), "address": f"127.0.0.1:{api_port}"}
+    entry_points["traefik"] = {
+        **(entry_points["traefik"] or {}),
+        "address": f"127.0.0.1:{api_port}",
+    }
     data.pop("entrypoints", None)
     data["entryPoints"] = entry_points
     data["global"] = {"checkNewVersion": False, "sendAnonymousUsage": False}
@@ -97,13 +117,41 @@ def _lab_static(case: Case, workdir: Path, api_port: int) -> Path:
     return lab
 
 
+def _loopback(address: str, ports: dict[str, int], hosts: dict[str, str]) -> str:
+    """The same address on loopback, keeping what makes two addresses conflict: one free
+    port per original port, and one loopback address per original host (a wildcard host,
+    which covers every interface, becomes 127.0.0.1)."""
+    base, _, protocol = address.partition("/")
+    host, _, port = base.rpartition(":") if ":" in base else ("", "", "")
+    host = host.strip("[]")
+    if host in ("", "0.0.0.0", "::", "localhost"):
+        host = "127.0.0.1"
+    if host not in hosts:
+        hosts[host] = host if host.startswith("127.") else f"127.0.0.{len(hosts) + 2}"
+    if port not in ports:
+        ports[port] = free_port()
+    suffix = f"/{protocol}" if protocol else ""
+    return f"{hosts[host]}:{ports[port]}{suffix}"
+
+
+def _provider_failed(log: str) -> bool:
+    """Traefik's two ways of saying the file provider was rejected: at the first build, and
+    when the provider cannot start at all (``watch: false``)."""
+    return any(
+        marker in log
+        for marker in ("Error while building configuration", "Cannot start the provider *file")
+    )
+
+
 def _file_routers(running: Running) -> list[dict[str, Any]]:
     return [r for r in running.routers() if r.get("provider") == "file"]
 
 
 def _expected_file_routers(case: Case) -> int:
     project = load_project(case.path)
-    return sum(1 for r in project.dynamic.routers.values() if r.provider == "file" and r.protocol == "http")
+    return sum(
+        1 for r in project.dynamic.routers.values() if r.provider == "file" and r.protocol == "http"
+    )
 
 
 def _wait(predicate: Any, timeout: float) -> bool:
@@ -130,7 +178,7 @@ def test_traefik_agrees(case: Case, claim: dict[str, Any], tmp_path: Path) -> No
         if outcome == "refuses-to-start":
             try:
                 code = running.process.wait(timeout=10)
-            except Exception:  # noqa: BLE001 - report as a failed claim below
+            except Exception:
                 code = None
             assert code not in (None, 0), f"Traefik started; log:\n{running.log()[-2000:]}"
             if error:
@@ -138,7 +186,7 @@ def test_traefik_agrees(case: Case, claim: dict[str, Any], tmp_path: Path) -> No
             return
         assert wait_for_api(running), f"Traefik did not start; log:\n{running.log()[-3000:]}"
         if outcome == "provider-rejected":
-            assert _wait(lambda: "Error while building configuration" in running.log() or "error" in running.log().lower() and "providerName=file" in running.log(), 10), running.log()[-3000:]
+            assert _wait(lambda: _provider_failed(running.log()), 10), running.log()[-3000:]
             time.sleep(0.3)
             assert _file_routers(running) == [], "the provider was not rejected"
             if error:
@@ -147,10 +195,15 @@ def test_traefik_agrees(case: Case, claim: dict[str, Any], tmp_path: Path) -> No
         if outcome == "loads":
             expected = _expected_file_routers(case)
             assert _wait(lambda: len(_file_routers(running)) >= expected, 10), (
-                f"expected {expected} file routers, got {[r['name'] for r in _file_routers(running)]};"
+                f"expected {expected} file routers,"
+                f" got {[r['name'] for r in _file_routers(running)]};"
                 f" log:\n{running.log()[-3000:]}"
             )
-            disabled = [(r["name"], r.get("error")) for r in _file_routers(running) if r.get("status") == "disabled"]
+            disabled = [
+                (r["name"], r.get("error"))
+                for r in _file_routers(running)
+                if r.get("status") == "disabled"
+            ]
             assert disabled == [], f"routers disabled by Traefik: {disabled}"
             return
         wanted = list(claim.get("routers", []))
@@ -165,4 +218,6 @@ def test_traefik_agrees(case: Case, claim: dict[str, Any], tmp_path: Path) -> No
             router = by_name[name]
             assert router.get("status") == status, f"{name}: {router}"
             if error:
-                assert any(error in e for e in router.get("error", [])), f"{name}: {router.get('error')}"
+                assert any(error in e for e in router.get("error", [])), (
+                    f"{name}: {router.get('error')}"
+                )

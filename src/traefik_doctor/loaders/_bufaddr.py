@@ -12,7 +12,7 @@ import ctypes
 
 class _PyBuffer(ctypes.Structure):
     # The Py_buffer struct of the stable ABI (Python >= 3.11).
-    _fields_ = [  # noqa: RUF012 (ctypes wants a plain list)
+    _fields_ = [
         ("buf", ctypes.c_void_p),
         ("obj", ctypes.py_object),
         ("len", ctypes.c_ssize_t),

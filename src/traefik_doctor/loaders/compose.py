@@ -613,7 +613,7 @@ def load_compose(
     target: Path, root: Path, documents: list[Document], issues: list[LoadIssue]
 ) -> ComposeResult | None:
     """Find and read the compose file; a broken one is a document with a failure (CFG001)."""
-    from traefik_doctor.loaders.project import read_document  # noqa: PLC0415 (cycle)
+    from traefik_doctor.loaders.project import read_document
 
     path = find_compose(target)
     if path is None:
@@ -699,7 +699,7 @@ def _enabling_flag(tree: Mapping, issue: SchemaIssue) -> bool:
 
 def apply_compose(project: Project, result: ComposeResult) -> None:
     """Add the containers, their label configuration and suppressions to the project."""
-    from traefik_doctor.loaders.project import merge_fragments  # noqa: PLC0415 (cycle)
+    from traefik_doctor.loaders.project import merge_fragments
 
     static = project.static
     project.traefik_container = result.traefik

@@ -4,6 +4,7 @@ rules for which files a provider directory reads."""
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,9 @@ class ReadResult:
 def read_bounded(path: Path, limit: int = MAX_FILE_BYTES) -> ReadResult:
     """Read at most ``limit`` bytes; say why when the file cannot be read."""
     try:
+        # Only regular files: a FIFO or device named `x.yml` would block or never end.
+        if not stat.S_ISREG(path.stat().st_mode):
+            return ReadResult(None, "is not a regular file")
         with path.open("rb") as handle:
             data = handle.read(limit + 1)
     except IsADirectoryError:

@@ -13,10 +13,6 @@ from traefik_doctor.loaders.tree import Entry, Mapping, Node, Scalar
 from traefik_doctor.source import Origin
 
 
-class FlatConflict(Exception):
-    """A key is both a value and a section (``a.b=1`` and ``a.b.c=2``)."""
-
-
 def unflatten(
     pairs: Iterable[tuple[list[str], str, Origin, Origin]], root_origin: Origin
 ) -> tuple[Mapping, list[tuple[str, Origin]]]:

@@ -50,7 +50,9 @@ def parse_source(source: Source, provider: str) -> Node | ParseFailure:
     return load_yaml(source, provider)
 
 
-def read_document(path: Path, root: Path, role: Role, provider: str) -> tuple[Document, LoadIssue | None]:
+def read_document(
+    path: Path, root: Path, role: Role, provider: str
+) -> tuple[Document, LoadIssue | None]:
     """Read and parse one file. An unreadable file becomes a load issue, not an exception."""
     display = display_path(path, root)
     result = read_bounded(path)
@@ -59,10 +61,14 @@ def read_document(path: Path, root: Path, role: Role, provider: str) -> tuple[Do
         document = Document(source, role, provider)
         issue_kind = IssueKind.NOT_CHECKED
         reason = result.error or "unreadable"
-        if reason == "permission denied" or reason == "is a directory":
-            document.failure = ParseFailure(f"cannot read file: {reason}", Origin(source, None, provider))
+        if reason in ("permission denied", "is a directory"):
+            document.failure = ParseFailure(
+                f"cannot read file: {reason}", Origin(source, None, provider)
+            )
             return document, None
-        return document, LoadIssue(issue_kind, f"`{display}` {reason}", Origin(source, None, provider))
+        return document, LoadIssue(
+            issue_kind, f"`{display}` {reason}", Origin(source, None, provider)
+        )
     source = Source(str(path), display, result.data)
     document = Document(source, role, provider)
     parsed = parse_source(source, provider)

@@ -153,3 +153,22 @@ class Sequence(Node):
 def text_of(node: Node | None) -> str | None:
     """The text of a scalar, or None for anything else."""
     return node.text if isinstance(node, Scalar) else None
+
+
+def duplicate_pairs(tree: Node) -> list[tuple[Entry, Entry]]:
+    """Every (first, second) pair of a key given twice in one mapping, each node visited once
+    (aliases share nodes, so an alias bomb costs no more than its distinct nodes)."""
+    pairs: list[tuple[Entry, Entry]] = []
+    stack: list[Node] = [tree]
+    seen: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, Mapping):
+            pairs.extend(node.duplicates)
+            stack.extend(entry.value for entry in node)
+        elif isinstance(node, Sequence):
+            stack.extend(node.items)
+    return pairs

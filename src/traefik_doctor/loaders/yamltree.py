@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import Any
 
 import ryml
 
@@ -38,7 +39,7 @@ class ParseFailure:
     origin: Origin
 
 
-class _Failed(Exception):
+class _ConversionError(Exception):
     def __init__(self, message: str, offset: int | None) -> None:
         super().__init__(message)
         self.message = message
@@ -60,7 +61,7 @@ def check_text(source: Source) -> ParseFailure | None:
     return None
 
 
-def _parse(buffer: bytearray) -> object:
+def _parse(buffer: bytearray) -> Any:
     # rapidyaml prints its error report on file descriptor 2 before raising; the report is
     # also on the exception, so the print is silenced.
     saved = os.dup(2)
@@ -87,7 +88,7 @@ def load_yaml(source: Source, provider: str = "file") -> Node | ParseFailure:
     base = address(buffer)
     try:
         return _Converter(tree, buffer, source, base, provider).convert()
-    except _Failed as exc:
+    except _ConversionError as exc:
         return ParseFailure(exc.message, Origin(source, exc.offset, provider))
 
 
@@ -117,7 +118,7 @@ class _Converter:
     """
 
     def __init__(
-        self, tree: object, buffer: bytearray, source: Source, base: int, provider: str
+        self, tree: Any, buffer: bytearray, source: Source, base: int, provider: str
     ) -> None:
         self.t = tree
         self.buffer = buffer
@@ -198,7 +199,7 @@ class _Converter:
         while stack:
             n, parent, key, depth = stack.pop()
             if depth > MAX_DEPTH:
-                raise _Failed(f"nesting deeper than {MAX_DEPTH} levels", None)
+                raise _ConversionError(f"nesting deeper than {MAX_DEPTH} levels", None)
             ty = node_type(n)
             node: Node
             if ty & _VALREF:
@@ -214,8 +215,11 @@ class _Converter:
                     children.append(c)
                     c = next_sibling(c)
                 for c in reversed(children):
-                    ckey = bytes(t.key(c)).decode("utf-8", "replace") if is_map else None
-                    stack.append((c, node, ckey, depth + 1))  # type: ignore[arg-type]
+                    ckey = None
+                    if is_map:  # a key with no text (`: x`) is an empty key, not a crash
+                        kview = t.key(c)
+                        ckey = bytes(kview).decode("utf-8", "replace") if kview is not None else ""
+                    stack.append((c, node, ckey, depth + 1))
             else:
                 self.expanded += 1
                 view = t.val(n) if ty & _VAL else None
@@ -247,7 +251,7 @@ class _Converter:
             sources = merged.items if isinstance(merged, Sequence) else [merged]
             for src in sources:
                 if not isinstance(src, Mapping):
-                    raise _Failed("map merge requires map or sequence of maps", None)
+                    raise _ConversionError("map merge requires map or sequence of maps", None)
                 for entry in src:
                     if entry.key not in target.entries:
                         target.entries[entry.key] = entry
@@ -256,11 +260,12 @@ class _Converter:
     def _alias(self, n: int) -> Node:
         name = bytes(self.t.val_ref(n)).decode("utf-8", "replace")
         target = self.anchors.get(name)
+        where = self.offset(n, _VALUE_START)
         if target is None:
-            raise _Failed(f"unknown anchor '{name}' referenced", self.offset(n, _VALUE_START))
+            raise _ConversionError(f"unknown anchor '{name}' referenced", where)
         self.expanded += _size(target, self.sizes)
         if self.expanded > MAX_EXPANDED_NODES:
-            raise _Failed("document contains excessive aliasing", self.offset(n, _VALUE_START))
+            raise _ConversionError("document contains excessive aliasing", where)
         return target
 
 

@@ -165,8 +165,8 @@ def read_certificate(text: str, base_dirs: tuple[Path, ...] = ()) -> CertInfo:
     origin, path, data, error = _load(text, base_dirs)
     if data is None:
         return CertInfo(origin, path, error or "no data")
-    from cryptography import x509  # noqa: PLC0415 (lazy: keeps start-up fast)
-    from cryptography.x509.oid import NameOID  # noqa: PLC0415
+    from cryptography import x509
+    from cryptography.x509.oid import NameOID
 
     blocks = _PEM_CERT.findall(data)
     if not blocks:
@@ -210,7 +210,7 @@ def read_key(text: str, base_dirs: tuple[Path, ...] = ()) -> KeyInfo:
     origin, path, data, error = _load(text, base_dirs, secret=True)
     if data is None:
         return KeyInfo(origin, path, error or "no data")
-    from cryptography.hazmat.primitives.serialization import (  # noqa: PLC0415
+    from cryptography.hazmat.primitives.serialization import (
         load_pem_private_key,
     )
 
@@ -227,7 +227,7 @@ def read_key(text: str, base_dirs: tuple[Path, ...] = ()) -> KeyInfo:
 
 
 def _fingerprint(public_key: PublicKeyTypes) -> str:
-    from cryptography.hazmat.primitives.serialization import (  # noqa: PLC0415
+    from cryptography.hazmat.primitives.serialization import (
         Encoding,
         PublicFormat,
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from traefik_doctor.loaders.tree import Mapping, Node, Null, Scalar, Sequence
+from traefik_doctor.loaders.tree import Mapping, Node, Null, Sequence
 from traefik_doctor.model.values import Value, key_origin, section, value, values
 from traefik_doctor.source import Origin
 
@@ -379,9 +379,5 @@ def _middleware(name: str, provider: str, protocol: str, origin: Origin, body: N
     if m is None or len(m) == 0:
         return Middleware(name, provider, protocol, origin, None, None, None)
     first = next(iter(m))
-    options = first.value
-    if isinstance(options, Null):
-        options = None
-    elif isinstance(options, Scalar):
-        options = first.value
+    options = None if isinstance(first.value, Null) else first.value
     return Middleware(name, provider, protocol, origin, first.key, first.key_origin, options)

@@ -6,13 +6,17 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
-from traefik_doctor.loaders.tree import Node
+from traefik_doctor.loaders.tree import Entry, Node, duplicate_pairs
 from traefik_doctor.loaders.yamltree import ParseFailure
 from traefik_doctor.model.docker import Container, TraefikContainer
 from traefik_doctor.model.dynamic import DynamicConfig, Fragment
 from traefik_doctor.model.static import StaticConfig
+from traefik_doctor.schema.validate import IssueKind as SchemaIssueKind
 from traefik_doctor.schema.validate import SchemaIssue
 from traefik_doctor.source import Origin, Source
+
+PROVIDER_SUFFIXES = {"kubernetesingress": "kubernetes"}
+"""Static provider keys whose ``@suffix`` differs from their (lower-cased) key."""
 
 
 class Role(Enum):
@@ -33,36 +37,22 @@ class Document:
     schema_issues: list[SchemaIssue] = field(default_factory=list)
     fragment: Fragment | None = None
 
+    _duplicates: list[tuple[Entry, Entry]] | None = field(default=None, repr=False)
+
+    @property
+    def duplicates(self) -> list[tuple[Entry, Entry]]:
+        """Keys given twice in one mapping (Traefik's decoder rejects the document)."""
+        if self._duplicates is None:
+            self._duplicates = duplicate_pairs(self.tree) if self.tree is not None else []
+        return self._duplicates
+
     @property
     def rejected(self) -> bool:
         """Would Traefik refuse this document? (syntax, duplicate key, decode errors)."""
-        from traefik_doctor.schema.validate import IssueKind
-
-        if self.failure is not None:
+        if self.failure is not None or self.duplicates:
             return True
-        if self.tree is not None and _has_duplicates(self.tree):
-            return True
-        tolerated = (IssueKind.UNKNOWN_TOP_LEVEL, IssueKind.NULL_ENTRY)
+        tolerated = (SchemaIssueKind.UNKNOWN_TOP_LEVEL, SchemaIssueKind.NULL_ENTRY)
         return any(issue.kind not in tolerated for issue in self.schema_issues)
-
-
-def _has_duplicates(tree: Node) -> bool:
-    from traefik_doctor.loaders.tree import Mapping, Sequence
-
-    stack: list[Node] = [tree]
-    seen: set[int] = set()
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        if isinstance(node, Mapping):
-            if node.duplicates:
-                return True
-            stack.extend(entry.value for entry in node)
-        elif isinstance(node, Sequence):
-            stack.extend(node.items)
-    return False
 
 
 class IssueKind(Enum):
@@ -114,6 +104,52 @@ class Project:
     """The compose service running Traefik, with its mounts (maps container paths)."""
     suppress_ranges: list[tuple[str, int, int, frozenset[str]]] = field(default_factory=list)
     """``traefik-doctor.ignore`` labels: (display path, first line, last line, codes)."""
+
+    def provider_loaded(self, provider: str) -> bool:
+        """Was configuration of ``provider`` read (so a missing name in it is really missing)?"""
+        if any(doc.provider == provider for doc in self.documents):
+            return True
+        dynamic = self.dynamic
+        return any(
+            item.provider == provider
+            for table in (
+                dynamic.routers,
+                dynamic.services,
+                dynamic.middlewares,
+                dynamic.servers_transports,
+            )
+            for item in table.values()
+        )
+
+    def provider_configured(self, provider: str) -> bool | None:
+        """Does the static configuration enable ``provider``? None when there is no static
+        configuration to tell (only dynamic files were checked)."""
+        if provider == "internal":
+            return True
+        if not self.static.present:
+            return None
+        providers = self.static.section("providers")
+        if providers is None:
+            return False
+        for entry in providers:
+            name = entry.key.lower()
+            if PROVIDER_SUFFIXES.get(name, name) == provider.lower():
+                return True
+        return False
+
+    def judges_references(self, provider: str) -> bool:
+        """Whether a name that ``provider`` does not define can be called undefined: its
+        configuration was read, or the static configuration does not enable it at all (a
+        reference to ``x@docker`` with no docker provider disables the router)."""
+        if provider == "internal":
+            return False
+        return self.provider_loaded(provider) or self.provider_configured(provider) is False
+
+    def missing_reason(self, provider: str) -> str:
+        """Why a name of ``provider`` is missing, for messages: the provider may be off."""
+        if not self.provider_loaded(provider) and self.provider_configured(provider) is False:
+            return f"which cannot exist: the static configuration enables no `{provider}` provider"
+        return "which is not defined"
 
     def source(self, display: str) -> Source | None:
         for doc in self.documents:

@@ -145,7 +145,7 @@ def unquote_go(raw: str) -> tuple[str, list[int]] | None:
     lose their carriage returns (Go spec). Byte escapes (``\\xNN``, octal) are
     assembled into UTF-8 and invalid bytes become lone surrogates.
     """
-    if len(raw) < 2 or raw[0] != raw[-1] or raw[0] not in "`\"":
+    if len(raw) < 2 or raw[0] != raw[-1] or raw[0] not in '`"':
         return None
     body_end = len(raw) - 1
     if raw[0] == "`":
@@ -166,7 +166,7 @@ def unquote_go(raw: str) -> tuple[str, list[int]] | None:
     i = 1
     while i < body_end:
         ch = raw[i]
-        if ch == '"' or ch == "\n":
+        if ch in {'"', "\n"}:
             return None
         if ch != "\\":
             flush()

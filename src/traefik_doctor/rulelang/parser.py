@@ -52,16 +52,23 @@ _OP = "OP"
 _SEMI = "SEMI"
 _EOF = "EOF"
 
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
 _KEYWORDS = frozenset(
-    "break case chan const continue default defer else fallthrough for func go goto if "
-    "import interface map package range return select struct switch type var".split()
+    _words(
+        "break case chan const continue default defer else fallthrough for func go goto if "
+        "import interface map package range return select struct switch type var"
+    )
 )
 # Longest first, so that the scanner can take the first match.
 _OPERATORS = sorted(
-    (
+    _words(
         "+ - * / % & | ^ << >> &^ += -= *= /= %= &= |= ^= <<= >>= &^= && || <- ++ -- "
         "== < > = ! ~ != <= >= := ... ( [ { , . ) ] } ; :"
-    ).split(),
+    ),
     key=len,
     reverse=True,
 )
@@ -102,7 +109,7 @@ class _Token:
     error: RuleSyntaxError | None = None  # a scanner error Go reports on reaching this token
 
 
-class _Stop(Exception):
+class _StopParsingError(Exception):
     """Internal: the first error, which ends parsing."""
 
     def __init__(self, error: RuleSyntaxError) -> None:
@@ -184,15 +191,32 @@ class _Scanner:
                 continue
             return self._token(start, ch)
 
+    def _bad_char(self, start: int, end: int) -> _Token | None:
+        """Go's scanner refuses NUL, a byte order mark and invalid UTF-8 everywhere."""
+        for i in range(start, end):
+            ch = self.src[i]
+            if ch == "\x00":
+                return self._error_token(start, "illegal character NUL", i)
+            if ch == "\ufeff" and i > 0:
+                return self._error_token(start, "illegal byte order mark", i)
+            if 0xD800 <= ord(ch) < 0xE000:
+                return self._error_token(start, "illegal UTF-8 encoding", i)
+        return None
+
     def _comment(self, start: int) -> _Token | None:
         src = self.src
         if src.startswith("//", start):
             end = src.find("\n", start)
             self.pos = len(src) if end < 0 else end
-            return None  # insert_semi is kept: the newline or the end follows
+            return self._bad_char(start, self.pos)  # insert_semi is kept for the newline
         close = src.find("*/", start + 2)
         if close < 0:
-            return self._error_token(start, "comment not terminated")
+            return self._bad_char(start, len(src)) or self._error_token(
+                start, "comment not terminated"
+            )
+        bad = self._bad_char(start, close)
+        if bad is not None:
+            return bad
         self.pos = close + 2
         newline = src.find("\n", start, close)
         if self.insert_semi and newline >= 0:
@@ -214,12 +238,15 @@ class _Scanner:
                 return _Token(_KEYWORD, word, start, end)
             self.insert_semi = True
             return _Token(_IDENT, word, start, end)
-        if ch.isascii() and ch.isdigit() or (ch == "." and src[start + 1 : start + 2].isdigit()):
+        if (ch.isascii() and ch.isdigit()) or (ch == "." and src[start + 1 : start + 2].isdigit()):
             return self._number(start)
         if ch == '"':
             return self._string(start)
         if ch == "`":
             end = src.find("`", start + 1)
+            bad = self._bad_char(start + 1, len(src) if end < 0 else end)
+            if bad is not None:
+                return bad
             if end < 0:
                 return self._error_token(start, "raw string literal not terminated")
             self.pos = end + 1
@@ -248,12 +275,10 @@ class _Scanner:
         end = start
         while end < len(src):
             ch = src[end]
-            if ch.isascii() and (ch.isalnum() or ch in "_."):
-                end += 1
-            elif ch in "+-" and src[end - 1] in "eEpP":
-                end += 1
-            else:
+            exponent_sign = ch in "+-" and src[end - 1] in "eEpP"
+            if not (ch.isascii() and (ch.isalnum() or ch in "_.")) and not exponent_sign:
                 break
+            end += 1
         self.pos = end
         self.insert_semi = True
         return _Token(_NUMBER, src[start:end], start, end)
@@ -273,10 +298,9 @@ class _Scanner:
                     return self._error_token(start, err[0], err[1])
                 i = self._escape_end(i + 1)
                 continue
-            if 0xD800 <= ord(ch) < 0xE000:
-                return self._error_token(start, "illegal UTF-8 encoding", i)
-            if ch == "\x00":
-                return self._error_token(start, "illegal character NUL", i)
+            bad = self._bad_char(i, i + 1)
+            if bad is not None:
+                return bad
             i += 1
         self.pos = i + 1
         self.insert_semi = True
@@ -300,9 +324,11 @@ class _Scanner:
             count, base, limit = 3, 8, 255
             first = at
         elif kind in "xuU":
-            count, base, limit = {"x": (2, 16, 255), "u": (4, 16, 0x10FFFF), "U": (8, 16, 0x10FFFF)}[
-                kind
-            ]
+            count, base, limit = {
+                "x": (2, 16, 255),
+                "u": (4, 16, 0x10FFFF),
+                "U": (8, 16, 0x10FFFF),
+            }[kind]
             first = at + 1
         else:
             return ("unknown escape sequence", at)
@@ -351,7 +377,7 @@ class _Parser:
 
     def _check_scanner_error(self) -> None:
         if self.tok.error is not None:
-            raise _Stop(self.tok.error)
+            raise _StopParsingError(self.tok.error)
 
     def _next(self) -> None:
         if self.index + 1 < len(self.tokens):
@@ -373,7 +399,9 @@ class _Parser:
         return f"'{tok.text}'"
 
     def _fail(self, message: str, offset: int | None = None) -> NoReturn:
-        raise _Stop(RuleSyntaxError(message, self.tok.start if offset is None else offset))
+        raise _StopParsingError(
+            RuleSyntaxError(message, self.tok.start if offset is None else offset)
+        )
 
     def _expected(self, what: str) -> NoReturn:
         self._fail(f"expected {what}, found {self._found()}")
@@ -437,7 +465,9 @@ class _Parser:
         right = operands.pop()
         left = operands.pop()
         if op not in ("&&", "||"):
-            self._reject(f"operator '{op}' is not supported; combine matchers with && and ||", offset)
+            self._reject(
+                f"operator '{op}' is not supported; combine matchers with && and ||", offset
+            )
         lexpr = self._as_operand(left)
         rexpr = self._as_operand(right)
         if lexpr is None or rexpr is None:
@@ -445,7 +475,9 @@ class _Parser:
             return
         node_type = Or if op == "||" else And
         operands.append(
-            _Node("expr", left.start, right.end, expr=node_type(lexpr, rexpr, left.start, right.end))
+            _Node(
+                "expr", left.start, right.end, expr=node_type(lexpr, rexpr, left.start, right.end)
+            )
         )
 
     def parse_unary(self) -> _Node:
@@ -464,7 +496,9 @@ class _Parser:
             self.nesting -= 1
             operand = self._as_operand(node)
             if prefix.text == "!" and operand is not None:
-                node = _Node("expr", prefix.start, node.end, expr=Not(operand, prefix.start, node.end))
+                node = _Node(
+                    "expr", prefix.start, node.end, expr=Not(operand, prefix.start, node.end)
+                )
             else:
                 node = _Node("other", prefix.start, node.end)
         return node
@@ -517,7 +551,10 @@ class _Parser:
             end = self.tok.end
             self._expect(")")
             self.nesting -= 1
-            return _Node(inner.kind, tok.start, end, inner.expr, inner.literal, inner.name)
+            if inner.kind == "expr":
+                return _Node("expr", tok.start, end, expr=inner.expr)
+            # predicate walks through parentheses only around matcher trees
+            return _Node("paren", tok.start, end, name=inner.name)
         if tok.kind == _KEYWORD and tok.text in ("func", "map", "chan", "struct", "interface"):
             self._fail(f"'{tok.text}' is not allowed in a rule")
         if self._is("["):
@@ -585,21 +622,28 @@ class _Parser:
         if node.kind == "expr" and node.expr is not None:
             return node.expr
         if node.kind == "ident":
-            self._reject(f"{node.name} is not defined; a matcher needs arguments: {node.name}(`...`)", node.start)
+            self._reject(
+                f"{node.name} is not defined; a matcher needs arguments: {node.name}(`...`)",
+                node.start,
+            )
         elif node.kind == "selector":
             self._reject(f"{node.name} is not defined", node.start)
         elif node.kind == "string":
-            self._reject("a string on its own is not a matcher; put it inside a matcher call", node.start)
+            self._reject(
+                "a string on its own is not a matcher; put it inside a matcher call", node.start
+            )
         elif node.kind == "number":
             self._reject("a number is not a matcher", node.start)
+        else:
+            self._reject("not a matcher expression", node.start)
         return None
 
     def _as_rule(self, node: _Node) -> Expr:
         expr = self._as_operand(node)
         if self.semantic is not None:
-            raise _Stop(self.semantic)
-        if expr is None:  # pragma: no cover - _as_operand noted why
-            self._fail("not a rule", node.start)
+            raise _StopParsingError(self.semantic)
+        if expr is None:  # pragma: no cover - _as_operand always notes why
+            self._fail("not a matcher expression", node.start)
         return expr
 
 
@@ -612,7 +656,7 @@ def parse(rule: str) -> Expr | RuleSyntaxError:
     try:
         tokens = _Scanner(rule).tokens()
         return _Parser(rule, tokens).parse_rule()
-    except _Stop as stop:
+    except _StopParsingError as stop:
         return stop.error
     except RecursionError:
         return RuleSyntaxError("expression nests too deeply", 0)

@@ -28,7 +28,7 @@ import functools
 import unicodedata
 from dataclasses import dataclass, field
 
-__all__ = ["go_regexp_error", "to_python"]
+__all__ = ["GoRegexpError", "go_regexp_check", "go_regexp_error", "to_python"]
 
 _MAX_REPEAT = 1000
 _MAX_HEIGHT = 1000
@@ -67,9 +67,17 @@ _POSIX_GROUPS: dict[str, tuple[tuple[int, int], ...]] = {
 
 # Go's unicode.Categories keys (Go 1.25+ has Cn), and the general category aliases
 # of unicode.CategoryAliases, both as Go's canonicalName spells them.
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
 _CATEGORIES = frozenset(
-    "C Cc Cf Cn Co Cs L Ll Lm Lo Lt Lu M Mc Me Mn N Nd Nl No "
-    "P Pc Pd Pe Pf Pi Po Ps S Sc Sk Sm So Z Zl Zp Zs".split()
+    _words(
+        "C Cc Cf Cn Co Cs L Ll Lm Lo Lt Lu M Mc Me Mn N Nd Nl No "
+        "P Pc Pd Pe Pf Pi Po Ps S Sc Sk Sm So Z Zl Zp Zs"
+    )
 )
 _CATEGORY_ALIASES = {
     "Other": "C",
@@ -120,7 +128,8 @@ _CATEGORY_ALIASES = {
 # canonical form (one capitalised word) can ever be found; verified against
 # Traefik 3.7.15 (\p{Greek} compiles, \p{Old_Italic} does not).
 _SCRIPTS = frozenset(
-    """Adlam Ahom Anatolian_Hieroglyphs Arabic Armenian Avestan Balinese Bamum Bassa_Vah
+    _words(
+        """Adlam Ahom Anatolian_Hieroglyphs Arabic Armenian Avestan Balinese Bamum Bassa_Vah
     Batak Bengali Bhaiksuki Bopomofo Brahmi Braille Buginese Buhid Canadian_Aboriginal Carian
     Caucasian_Albanian Chakma Cham Cherokee Chorasmian Common Coptic Cuneiform Cypriot
     Cypro_Minoan Cyrillic Deseret Devanagari Dives_Akuru Dogra Duployan Egyptian_Hieroglyphs
@@ -137,7 +146,8 @@ _SCRIPTS = frozenset(
     Samaritan Saurashtra Sharada Shavian Siddham SignWriting Sinhala Sogdian Sora_Sompeng
     Soyombo Sundanese Syloti_Nagri Syriac Tagalog Tagbanwa Tai_Le Tai_Tham Tai_Viet Takri Tamil
     Tangsa Tangut Telugu Thaana Thai Tibetan Tifinagh Tirhuta Toto Ugaritic Vai Vithkuqi Wancho
-    Warang_Citi Yezidi Yi Zanabazar_Square""".split()
+    Warang_Citi Yezidi Yi Zanabazar_Square"""
+    )
 )
 
 
@@ -305,7 +315,7 @@ class _Parser:
             self.push(_Node("capture", subs=[inner], cap=opener.cap, name=opener.name))
 
     def repeat(
-        self, op: str, lo: int, hi: int, start: int, after: int, last_repeat: int | None
+        self, op: str, lo: int, hi: int, *, start: int, after: int, last_repeat: int | None
     ) -> int:
         """Apply a repetition operator spanning ``[start, after)``; return the new position."""
         flags = self.flags
@@ -359,7 +369,7 @@ class _Parser:
             elif ch in "*+?":
                 op = {"*": "star", "+": "plus", "?": "quest"}[ch]
                 repeat_at = i
-                i = self.repeat(op, 0, 0, i, i + 1, last_repeat)
+                i = self.repeat(op, 0, 0, start=i, after=i + 1, last_repeat=last_repeat)
             elif ch == "{":
                 parsed = self.parse_repeat(i)
                 if parsed is None:
@@ -370,7 +380,7 @@ class _Parser:
                     if lo < 0 or lo > _MAX_REPEAT or hi > _MAX_REPEAT or (0 <= hi < lo):
                         raise _GoError(_E_REPEAT_SIZE, src[i:after], i)
                     repeat_at = i
-                    i = self.repeat("repeat", lo, hi, i, after, last_repeat)
+                    i = self.repeat("repeat", lo, hi, start=i, after=after, last_repeat=last_repeat)
             elif ch == "\\":
                 i = self.parse_backslash(i)
             else:
@@ -656,14 +666,8 @@ def _parse_int(src: str, j: int) -> tuple[int | None, int]:
     while j < len(src) and "0" <= src[j] <= "9":
         j += 1
     digits = src[start:j]
-    value = int(digits) if len(digits) <= 9 else -1
-    if value >= 10**9 or (len(digits) == 9 and value >= 10**8 * 10):
-        value = -1
-    return value, j
-
-
-def _children(node: _Node) -> list[_Node]:
-    return node.subs
+    # Go stops at 1e8 before taking another digit: ten or more digits overflow.
+    return (int(digits) if len(digits) <= 9 else -1), j
 
 
 def _repeat_is_valid(root: _Node, budget: int) -> bool:
@@ -731,6 +735,29 @@ def _parse(pattern: str) -> _Node:
     return _Parser(pattern).parse()
 
 
+@dataclass(frozen=True, slots=True)
+class GoRegexpError:
+    """Why Go rejects a pattern: Go's message, and the span of the culprit in the pattern."""
+
+    message: str
+    index: int
+    length: int
+
+
+def go_regexp_check(pattern: str) -> GoRegexpError | None:
+    """Like ``go_regexp_error``, with the length of the offending construct too."""
+    try:
+        _parse(pattern)
+    except _GoError as err:
+        whole = err.expr == pattern and err.index == 0 and len(pattern) > 1
+        if err.code in (_E_PAREN, _E_UNEXPECTED_PAREN) or whole or not err.expr:
+            length = 1
+        else:
+            length = len(err.expr)
+        return GoRegexpError(err.text, err.index, length)
+    return None
+
+
 def go_regexp_error(pattern: str) -> tuple[str, int] | None:
     """Go's ``regexp.Compile`` verdict: None if it compiles, else (message, index).
 
@@ -738,11 +765,8 @@ def go_regexp_error(pattern: str) -> tuple[str, int] | None:
     character in ``pattern`` where the offending construct starts (the innermost
     unclosed ``(`` for a missing parenthesis, 0 for whole-pattern limits).
     """
-    try:
-        _parse(pattern)
-    except _GoError as err:
-        return err.text, err.index
-    return None
+    found = go_regexp_check(pattern)
+    return None if found is None else (found.message, found.index)
 
 
 # -- translation to Python ---------------------------------------------------------------

@@ -14,7 +14,14 @@ from traefik_doctor.findings import Finding, Fix, FixSafety, Location, Related, 
 from traefik_doctor.model.project import Project
 from traefik_doctor.source import Origin
 
-DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety", "References")
+DOC_SECTIONS = (
+    "What it does",
+    "Why is this bad?",
+    "Example",
+    "Use instead",
+    "Fix safety",
+    "References",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,8 +77,11 @@ class Rule:
 
     def run(self, context: Context) -> Iterator[Finding]:
         severity = self.prod_severity if context.profile == "prod" else None
-        for found in self.check(context):
-            yield found.with_severity(severity) if severity and found.severity is self.severity else found
+        for produced in self.check(context):
+            if severity and produced.severity is self.severity:
+                yield produced.with_severity(severity)
+            else:
+                yield produced
 
 
 def _location(origin: Origin | Location | None) -> Location:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from traefik_doctor.loaders.tree import Mapping, Node, Null, Scalar, Sequence
-from traefik_doctor.schema.types import ListOf, MapOf, SchemaType, ScalarKind, Struct
+from traefik_doctor.schema.types import ListOf, MapOf, ScalarKind, SchemaType, Struct
 from traefik_doctor.source import Origin
 
 
@@ -41,12 +41,35 @@ class SchemaIssue:
     suggestion: str | None = None
 
 
-_GO_DURATION = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)((\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h))*$")
+_GO_DURATION = re.compile(
+    r"^[-+]?(\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)((\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h))*$"
+)
 _INT = re.compile(r"^[-+]?(0[xX][0-9a-fA-F_]+|0[oO]?[0-7_]+|0[bB][01_]+|[0-9][0-9_]*)$")
 _FLOAT = re.compile(r"^[-+]?((\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?|[iI]nf(inity)?|NaN)$")
-_BOOLS = frozenset({"1", "t", "T", "TRUE", "true", "True", "0", "f", "F", "FALSE", "false", "False"})
+_BOOLS = frozenset(
+    {"1", "t", "T", "TRUE", "true", "True", "0", "f", "F", "FALSE", "false", "False"}
+)
 # YAML booleans that Go's yaml decoder still turns into bool for a bool field.
-_YAML_BOOLS = frozenset({"yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF", "y", "Y", "n", "N"})
+_YAML_BOOLS = frozenset(
+    {
+        "yes",
+        "Yes",
+        "YES",
+        "no",
+        "No",
+        "NO",
+        "on",
+        "On",
+        "ON",
+        "off",
+        "Off",
+        "OFF",
+        "y",
+        "Y",
+        "n",
+        "N",
+    }
+)
 
 
 def scalar_error(kind: ScalarKind, text: str) -> str | None:
@@ -127,7 +150,9 @@ def validate(
             if isinstance(node, Null):
                 continue  # Traefik's decoder drops a key with no value
             if not isinstance(node, Mapping):
-                issues.append(_wrong(node, path, f"`{_dotted(path)}` must be a section, not a value"))
+                issues.append(
+                    _wrong(node, path, f"`{_dotted(path)}` must be a section, not a value")
+                )
                 continue
             if _all_null(node):
                 # Keys with no value are dropped, so `http: {routers: }` is an empty `http`.
@@ -211,7 +236,7 @@ def validate(
             error = scalar_error(expected.kind, node.text)
             if error is not None:
                 issues.append(_wrong(node, path, f"`{_dotted(path)}`: {error}"))
-    issues.sort(key=lambda issue: (issue.origin.offset or 0))
+    issues.sort(key=lambda issue: issue.origin.offset or 0)
     return issues
 
 

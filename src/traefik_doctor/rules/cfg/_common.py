@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from traefik_doctor.loaders.tree import Entry, Mapping, Node, Sequence
+from traefik_doctor.findings import Location
 from traefik_doctor.model.project import Document, Role
 from traefik_doctor.schema.static import STATIC
 from traefik_doctor.schema.validate import IssueKind
@@ -39,24 +37,15 @@ def first_rejection(document: Document) -> Origin | None:
         issue.origin for issue in document.schema_issues if issue.kind not in NOT_REJECTING
     ]
     if document.tree is not None:
-        candidates.extend(second.key_origin for _first, second in duplicate_keys(document.tree))
+        candidates.extend(second.key_origin for _first, second in document.duplicates)
     if not candidates:
         return None
     return min(candidates, key=lambda origin: origin.offset or 0)
 
 
-def duplicate_keys(tree: Node) -> Iterator[tuple[Entry, Entry]]:
-    """Every (first, second) pair of a key given twice in one mapping, each node visited once
-    (aliases share nodes, so an alias bomb costs no more than its distinct nodes)."""
-    stack: list[Node] = [tree]
-    seen: set[int] = set()
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        if isinstance(node, Mapping):
-            yield from node.duplicates
-            stack.extend(entry.value for entry in node)
-        elif isinstance(node, Sequence):
-            stack.extend(node.items)
+def file_level(origin: Origin) -> Location:
+    """A finding about a whole file points at its first line (reports and editors need one)."""
+    location = origin.location()
+    if location.line is None:
+        return Location(location.path, 1)
+    return location

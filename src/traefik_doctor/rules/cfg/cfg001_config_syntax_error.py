@@ -12,7 +12,7 @@ route it defined answers `404 page not found`, and the only trace is one ERR log
 http:
   routers:
     api:
-	  rule: Host(`api.example.com`)   # a tab
+          rule: Host(`api.example.com`)   # a tab
 ```
 
 ## Use instead

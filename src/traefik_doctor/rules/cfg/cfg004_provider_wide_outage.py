@@ -71,11 +71,11 @@ def check(context: Context) -> Iterator[Finding]:
         if origin is None:
             continue
         files = "file" if len(good) == 1 else "files"
-        noun = "router" if routers == 1 else "routers"
+        noun = "router vanishes" if routers == 1 else "routers vanish"
         message = (
             f"`{document.source.display}` fails to load, so Traefik drops the whole file provider:"
-            f" {routers} {noun} of {len(good)} other {files} ({names}) vanish with it"
-            " and their routes answer 404; the API shows no error"
+            f" {routers} {noun} with it from {len(good)} other {files} ({names}),"
+            " their routes answer 404 and the API shows no error"
         )
         yield RULE.finding(
             message,

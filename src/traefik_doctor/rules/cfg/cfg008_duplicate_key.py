@@ -45,7 +45,7 @@ from collections.abc import Iterator
 
 from traefik_doctor.findings import Finding, Severity
 from traefik_doctor.rules.base import Context, Rule
-from traefik_doctor.rules.cfg._common import duplicate_keys, rejection_effect
+from traefik_doctor.rules.cfg._common import rejection_effect
 
 
 def check(context: Context) -> Iterator[Finding]:
@@ -53,7 +53,7 @@ def check(context: Context) -> Iterator[Finding]:
         if document.tree is None:
             continue
         effect = rejection_effect(document.role)
-        for first, second in duplicate_keys(document.tree):
+        for first, second in document.duplicates:
             line = first.key_origin.location().line
             yield RULE.finding(
                 f"key `{second.key}` is already defined at line {line} of this mapping; {effect}",

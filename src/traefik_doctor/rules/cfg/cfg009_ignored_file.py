@@ -41,6 +41,7 @@ from collections.abc import Iterator
 from traefik_doctor.findings import Finding, Severity
 from traefik_doctor.model.project import IssueKind
 from traefik_doctor.rules.base import Context, Rule
+from traefik_doctor.rules.cfg._common import file_level
 
 
 def check(context: Context) -> Iterator[Finding]:
@@ -48,7 +49,7 @@ def check(context: Context) -> Iterator[Finding]:
         if issue.kind is IssueKind.IGNORED_FILE:
             yield RULE.finding(
                 issue.message,
-                issue.origin,
+                file_level(issue.origin),
                 related=issue.related,
                 fix="Rename it to .yml, .yaml or .toml if its content should be loaded",
                 unsafe=True,

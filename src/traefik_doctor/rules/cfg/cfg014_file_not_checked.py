@@ -37,23 +37,27 @@ from collections.abc import Iterator
 from traefik_doctor.findings import Finding, Severity
 from traefik_doctor.model.project import IssueKind
 from traefik_doctor.rules.base import Context, Rule
+from traefik_doctor.rules.cfg._common import file_level
 
 
 def check(context: Context) -> Iterator[Finding]:
     for issue in context.project.issues:
         if issue.kind is not IssueKind.NOT_CHECKED:
             continue
+        path = issue.origin.source.display
         loop = "symbolic link" in issue.message.lower()
         if loop:
             message = (
-                f"{issue.message}; not checked, and Traefik cannot read it either: its file"
-                " provider does not start"
+                f"`{path}` is a symbolic link loop, so it was not checked; Traefik cannot read"
+                " it either, and its file provider does not start"
             )
+        elif "not checked" in issue.message:
+            message = issue.message
         else:
-            message = f"{issue.message}; nothing in it was checked"
+            message = f"{issue.message}: not checked"
         yield RULE.finding(
             message,
-            issue.origin,
+            file_level(issue.origin),
             related=issue.related,
             severity=Severity.ERROR if loop else None,
         )

@@ -4,9 +4,10 @@ Checks for `headers` middlewares whose `accessControlAllowOriginList` contains `
 
 ## Why is this bad?
 Every web site may then read the responses from a browser. Together with
-`accessControlAllowCredentials: true` it is an error: either browsers refuse the response
-(`*` with credentials is forbidden by the CORS standard) or, where the origin is reflected,
-any site can make authenticated requests with the user's cookies.
+`accessControlAllowCredentials: true` it is an error: Traefik does not send `*` then, it
+echoes the request's `Origin` (`Access-Control-Allow-Origin: https://evil.example` with
+`Access-Control-Allow-Credentials: true`), so any site can make requests with the user's
+cookies and read the answers.
 
 ## Example
 ```yaml
@@ -34,7 +35,9 @@ No automatic fix: only you know the origins that should be allowed.
 ## References
 - Traefik docs, HTTP middlewares, Headers: `accessControlAllowOriginList`,
   `accessControlAllowCredentials`
-- Fetch standard, CORS protocol: `Access-Control-Allow-Origin: *` is not allowed with credentials
+- Measured with Traefik 3.7.15: `["*"]` with credentials answers `Origin: https://evil.example`
+  (GET and preflight) with `Access-Control-Allow-Origin: https://evil.example` and
+  `Access-Control-Allow-Credentials: true`
 """
 
 from __future__ import annotations
@@ -72,8 +75,8 @@ def check(context: Context) -> Iterator[Finding]:
             assert credentials is not None
             yield RULE.finding(
                 f"middleware `{mw.qualified}` allows any origin (`{wildcard.text.strip()}`)"
-                " together with `accessControlAllowCredentials: true`; any site can send"
-                " credentialed requests, or browsers reject the response",
+                " together with `accessControlAllowCredentials: true`; Traefik echoes any"
+                " `Origin`, so every site can read responses with the user's cookies",
                 wildcard.origin,
                 related=[(credentials.origin, "credentials allowed here")],
                 fix="List the allowed origins explicitly",

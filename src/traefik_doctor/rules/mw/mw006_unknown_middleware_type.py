@@ -113,6 +113,4 @@ def check(context: Context) -> Iterator[Finding]:
                 )
 
 
-RULE = Rule(
-    "MW006", "unknown-middleware-type", Severity.ERROR, check, __doc__ or "", fixable=True
-)
+RULE = Rule("MW006", "unknown-middleware-type", Severity.ERROR, check, __doc__ or "", fixable=True)

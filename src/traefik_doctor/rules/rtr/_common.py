@@ -13,16 +13,9 @@ INTERNAL_PROVIDER = "internal"
 
 
 def provider_loaded(context: Context, provider: str) -> bool:
-    """Only judge references into providers whose configuration was read."""
-    project = context.project
-    if any(doc.provider == provider for doc in project.documents):
-        return True
-    dynamic = project.dynamic
-    return any(
-        item.provider == provider
-        for table in (dynamic.routers, dynamic.services, dynamic.middlewares)
-        for item in table.values()
-    )
+    """Only judge references into providers whose configuration was read, or that the static
+    configuration does not enable at all."""
+    return context.project.judges_references(provider)
 
 
 def suggest(name: str, candidates: Iterable[str]) -> str | None:

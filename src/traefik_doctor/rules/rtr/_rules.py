@@ -7,15 +7,18 @@ rule. Several RTR rules read the same parse, so it is cached for the project bei
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Literal
 
+from traefik_doctor.findings import Finding
 from traefik_doctor.model.dynamic import Router
 from traefik_doctor.model.project import Project
 from traefik_doctor.model.values import Value
 from traefik_doctor.rulelang.ast import Expr, Matcher, matchers
 from traefik_doctor.rulelang.parser import RuleSyntaxError, parse
-from traefik_doctor.rules.base import Context
+from traefik_doctor.rulelang.validate import RuleIssue, check, effective_syntax
+from traefik_doctor.rules.base import Context, Rule
 from traefik_doctor.source import Origin
 
 
@@ -27,6 +30,7 @@ class ParsedRule:
     kind: str
     expr: Expr | None
     error: RuleSyntaxError | None
+    issues: tuple[RuleIssue, ...] = ()
 
     def matchers(self) -> Iterator[Matcher]:
         if self.expr is not None:
@@ -40,10 +44,12 @@ class ParsedRule:
 _CACHE: dict[int, tuple[Project, dict[int, ParsedRule | None]]] = {}
 
 
-def rule_syntax(context: Context, router: Router) -> str:
-    if router.rule_syntax is not None and router.rule_syntax.text.strip():
-        return router.rule_syntax.text.strip().lower()
-    return context.project.static.default_rule_syntax()
+def rule_syntax(context: Context, router: Router) -> Literal["v2", "v3"]:
+    """Only the exact string ``v2`` selects the v2 matchers (rulelang.validate)."""
+    if router.rule_syntax is not None and router.rule_syntax.text:
+        return effective_syntax(router.rule_syntax.text)
+    default = context.project.static.get("core", "defaultRuleSyntax")
+    return effective_syntax(default.text if default is not None else None)
 
 
 def parsed_rule(context: Context, router: Router) -> ParsedRule | None:
@@ -65,7 +71,9 @@ def parsed_rule(context: Context, router: Router) -> ParsedRule | None:
         if isinstance(parsed, RuleSyntaxError):
             result = ParsedRule(router, router.rule, syntax, router.protocol, None, parsed)
         else:
-            result = ParsedRule(router, router.rule, syntax, router.protocol, parsed, None)
+            kind: Literal["http", "tcp"] = "http" if router.protocol == "http" else "tcp"
+            issues = tuple(check(parsed, syntax, kind))
+            result = ParsedRule(router, router.rule, syntax, router.protocol, parsed, None, issues)
     table[key] = result
     return result
 
@@ -75,3 +83,35 @@ def parsed_rules(context: Context) -> Iterator[ParsedRule]:
         parsed = parsed_rule(context, router)
         if parsed is not None:
             yield parsed
+
+
+def rule_issues(context: Context, *kinds: str) -> Iterator[tuple[ParsedRule, RuleIssue]]:
+    """Every issue of the given kinds, router by router, left to right in each rule."""
+    for parsed in parsed_rules(context):
+        for issue in parsed.issues:
+            if issue.kind in kinds:
+                yield parsed, issue
+
+
+def effect(issue: RuleIssue) -> str:
+    """What Traefik does with the router because of ``issue`` (the messages of issues that
+    leave the router enabled already say what goes wrong)."""
+    return "; Traefik disables the router (404)" if issue.fatal else ""
+
+
+def issue_findings(
+    context: Context,
+    rule: Rule,
+    kinds: tuple[str, ...],
+    fix: Callable[[ParsedRule, RuleIssue], str | None],
+    *,
+    unsafe: bool = False,
+) -> Iterator[Finding]:
+    """One finding per rule issue of ``kinds``, pointing at the issue's column."""
+    for parsed, issue in rule_issues(context, *kinds):
+        yield rule.finding(
+            f"rule of router `{parsed.router.qualified}`: {issue.message}{effect(issue)}",
+            parsed.at(issue.start),
+            fix=fix(parsed, issue),
+            unsafe=unsafe,
+        )

@@ -59,7 +59,7 @@ def check(context: Context) -> Iterator[Finding]:
             continue
         if dynamic.find_service(router.protocol, name, router.provider) is not None:
             continue
-        if not _provider_loaded(context, provider):
+        if not context.project.judges_references(provider):
             continue
         candidates = [
             s.name
@@ -69,19 +69,13 @@ def check(context: Context) -> Iterator[Finding]:
         close = difflib.get_close_matches(target.rsplit("@", 1)[0], candidates, n=1)
         hint = f"; did you mean `{close[0]}`?" if close else ""
         yield RULE.finding(
-            f"router `{router.qualified}` uses service `{target}`, which is not defined;"
+            f"router `{router.qualified}` uses service `{target}`,"
+            f" {context.project.missing_reason(provider)};"
             f" Traefik disables the router and answers 404{hint}",
             router.service.origin,
             fix=f"Use service `{close[0]}`" if close else None,
             unsafe=True,
         )
-
-
-def _provider_loaded(context: Context, provider: str) -> bool:
-    """Only judge references into providers whose configuration was read."""
-    return any(doc.provider == provider for doc in context.project.documents) or any(
-        s.provider == provider for s in context.project.dynamic.services.values()
-    )
 
 
 RULE = Rule("RTR007", "undefined-service", Severity.ERROR, check, __doc__ or "", fixable=True)

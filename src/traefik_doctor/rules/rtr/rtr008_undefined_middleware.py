@@ -58,7 +58,8 @@ def check(context: Context) -> Iterator[Finding]:
             found = _missing(context, router.protocol, ref, router.provider)
             if found is not None:
                 target, hint = found
-                yield _finding(f"router `{router.qualified}`", target, hint, ref, "router")
+                why = context.project.missing_reason(target.rpartition("@")[2])
+                yield _finding(f"router `{router.qualified}`", target, hint, ref, "router", why=why)
     for middleware in dynamic.middlewares.values():
         if middleware.kind is None or middleware.kind.lower() != "chain":
             continue
@@ -66,7 +67,10 @@ def check(context: Context) -> Iterator[Finding]:
             found = _missing(context, middleware.protocol, ref, middleware.provider)
             if found is not None:
                 target, hint = found
-                yield _finding(f"chain `{middleware.qualified}`", target, hint, ref, "chain")
+                why = context.project.missing_reason(target.rpartition("@")[2])
+                yield _finding(
+                    f"chain `{middleware.qualified}`", target, hint, ref, "chain", why=why
+                )
 
 
 def _missing(
@@ -91,7 +95,9 @@ def _missing(
     return target, suggest(bare, candidates)
 
 
-def _finding(who: str, target: str, hint: str | None, ref: Value, kind: str) -> Finding:
+def _finding(
+    who: str, target: str, hint: str | None, ref: Value, kind: str, *, why: str
+) -> Finding:
     effect = (
         "Traefik disables the router and answers 404"
         if kind == "router"
@@ -99,7 +105,7 @@ def _finding(who: str, target: str, hint: str | None, ref: Value, kind: str) -> 
     )
     extra = f"; did you mean `{hint}`?" if hint else ""
     return RULE.finding(
-        f"{who} uses middleware `{target}`, which is not defined; {effect}{extra}",
+        f"{who} uses middleware `{target}`, {why}; {effect}{extra}",
         ref.origin,
         fix=f"Use middleware `{hint}`" if hint else "Define the middleware or remove the reference",
         unsafe=True,

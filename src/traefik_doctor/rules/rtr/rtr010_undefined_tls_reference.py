@@ -1,13 +1,16 @@
 """## What it does
 Checks for routers whose `tls.options` names TLS options that no provider defines, and
 whose `tls.certResolver` names a certificate resolver missing from the static
-`certificatesResolvers`. The options named `default` always exist.
+`certificatesResolvers`, and for certificates put in a TLS store other than `default`. The
+options named `default` always exist.
 
 ## Why is this bad?
 Unknown TLS options disable the router (error `unknown TLS options: x@file`), so its
 requests get a 404. An unknown certificate resolver leaves the router enabled, but no
 certificate is ever obtained: Traefik logs `Router uses a nonexistent certificate resolver`
-and serves its self-signed default certificate, which clients reject.
+and serves its self-signed default certificate, which clients reject. Traefik v3 has one
+TLS store, `default`: a certificate listed with `stores: [other]` goes into a store no
+router uses and is never served, again without a log line above DEBUG.
 
 ## Example
 ```yaml
@@ -39,7 +42,10 @@ The suggested name is a guess by spelling.
 ## References
 - shared/traefik-facts.md §2; measured with Traefik 3.7.15: `building router handler:
   unknown TLS options: nosuch@file` (router disabled) and `Router uses a nonexistent
-  certificate resolver certificateResolver=nosuch` (router enabled)
+  certificate resolver certificateResolver=nosuch` (router enabled); a certificate with
+  `stores: [custom]` is not served (`TRAEFIK DEFAULT CERT` instead)
+- Traefik docs: https/tls ("Any store definition other than the default one ... will be
+  ignored")
 """
 
 from __future__ import annotations
@@ -53,6 +59,28 @@ from traefik_doctor.rules.rtr._common import INTERNAL_PROVIDER, provider_loaded,
 
 
 def check(context: Context) -> Iterator[Finding]:
+    yield from _router_references(context)
+    yield from _certificate_stores(context)
+
+
+def _certificate_stores(context: Context) -> Iterator[Finding]:
+    for cert in context.project.dynamic.certificates:
+        shown = cert.cert_file.text if cert.cert_file is not None else "certificate"
+        if shown.lstrip().startswith("-----BEGIN"):
+            shown = "inline certificate"
+        for store in cert.stores:
+            name = store.text.strip()
+            if not name or name == "default":
+                continue
+            yield RULE.finding(
+                f"certificate `{shown}` is put in TLS store `{name}`, but Traefik only serves"
+                " certificates of the store `default`; this certificate is never served",
+                store.origin,
+                fix="Use `stores: [default]` or remove `stores`",
+            )
+
+
+def _router_references(context: Context) -> Iterator[Finding]:
     project = context.project
     dynamic = project.dynamic
     resolvers = project.static.section("certificatesResolvers")

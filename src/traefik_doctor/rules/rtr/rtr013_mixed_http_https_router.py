@@ -64,10 +64,10 @@ def check(context: Context) -> Iterator[Finding]:
         if not plain:
             continue
         origin = router.entry_points_origin or router.origin
-        how = "its `entryPoints`" if router.entry_points else "no `entryPoints` (all defaults)"
+        how = "by its `entryPoints`" if router.entry_points else "by default (no `entryPoints`)"
         if router.tls is not None:
             yield RULE.finding(
-                f"router `{router.qualified}` has a `tls` section but is attached by {how} to"
+                f"router `{router.qualified}` has a `tls` section but is attached {how} to"
                 f" the plain entry point(s) {quoted_list(plain)}: that port answers TLS for its"
                 " hosts",
                 router.tls.origin,
@@ -77,7 +77,7 @@ def check(context: Context) -> Iterator[Finding]:
             )
         elif tls_eps:
             yield RULE.finding(
-                f"router `{router.qualified}` is attached by {how} to the TLS entry point(s)"
+                f"router `{router.qualified}` is attached {how} to the TLS entry point(s)"
                 f" {quoted_list(tls_eps)} and to the plain entry point(s) {quoted_list(plain)}:"
                 " the same routes are served over HTTPS and plain HTTP",
                 origin,

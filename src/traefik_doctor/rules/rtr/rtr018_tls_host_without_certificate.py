@@ -129,8 +129,8 @@ def _covered_names(context: Context) -> list[str] | None:
 
 
 def _read_names(text: str, root: Path) -> list[str] | None:
-    from cryptography import x509  # noqa: PLC0415 - only this rule needs it
-    from cryptography.x509.oid import NameOID  # noqa: PLC0415
+    from cryptography import x509
+    from cryptography.x509.oid import NameOID
 
     data: bytes
     if text.lstrip().startswith("-----BEGIN"):

@@ -76,8 +76,9 @@ def check(context: Context) -> Iterator[Finding]:
         close = difflib.get_close_matches(target.rsplit("@", 1)[0], candidates, n=1)
         hint = f"; did you mean `{close[0]}`?" if close else ""
         yield RULE.finding(
-            f"service `{service.qualified}` uses servers transport `{target}`, which is not"
-            f" defined; Traefik disables the service and its routers (404){hint}",
+            f"service `{service.qualified}` uses servers transport `{target}`,"
+            f" {context.project.missing_reason(provider)}; Traefik disables the service and"
+            f" its routers (404){hint}",
             ref.origin,
             fix=f"Use servers transport `{close[0]}`" if close else "Define the servers transport",
             unsafe=True,
