@@ -295,28 +295,3 @@ def usable_certificates(project: Project) -> list[CertInfo]:
         for entry in loaded_certificates(project)
         if entry.cert is not None and entry.cert.ok
     ]
-
-
-_HOST_MATCHER = re.compile(r"\b(Host|HostSNI)\s*\(")
-_ARG = re.compile(r"\s*(`[^`]*`|\"(?:[^\"\\]|\\.)*\"|'[^']*')\s*(,|\))")
-
-
-def rule_hosts(rule: Value) -> list[tuple[str, Origin]]:
-    """The literal host names of ``Host(...)`` and ``HostSNI(...)`` matchers in a rule, each with
-    the origin of its first character (``HostSNI(`*`)`` and empty names are left out)."""
-    out: list[tuple[str, Origin]] = []
-    text = rule.text
-    for match in _HOST_MATCHER.finditer(text):
-        position = match.end()
-        while True:
-            arg = _ARG.match(text, position)
-            if arg is None:
-                break
-            literal = arg.group(1)
-            host = literal[1:-1].strip()
-            if host and host != "*":
-                out.append((host.lower(), rule.at(arg.start(1) + 1)))
-            position = arg.end()
-            if arg.group(2) == ")":
-                break
-    return out

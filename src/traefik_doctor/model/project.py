@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from traefik_doctor.loaders.tree import Entry, Node, duplicate_pairs
 from traefik_doctor.loaders.yamltree import ParseFailure
@@ -14,6 +15,9 @@ from traefik_doctor.model.static import StaticConfig
 from traefik_doctor.schema.validate import IssueKind as SchemaIssueKind
 from traefik_doctor.schema.validate import SchemaIssue
 from traefik_doctor.source import Origin, Source
+
+if TYPE_CHECKING:
+    from traefik_doctor.model.routing import ParsedRule
 
 PROVIDER_SUFFIXES = {"kubernetesingress": "kubernetes"}
 """Static provider keys whose ``@suffix`` differs from their (lower-cased) key."""
@@ -104,6 +108,8 @@ class Project:
     """The compose service running Traefik, with its mounts (maps container paths)."""
     suppress_ranges: list[tuple[str, int, int, frozenset[str]]] = field(default_factory=list)
     """``traefik-doctor.ignore`` labels: (display path, first line, last line, codes)."""
+    parsed_rules: dict[int, ParsedRule | None] = field(default_factory=dict, repr=False)
+    """Each router's parsed rule by router identity (filled by ``model.routing``)."""
 
     def provider_loaded(self, provider: str) -> bool:
         """Was configuration of ``provider`` read (so a missing name in it is really missing)?"""

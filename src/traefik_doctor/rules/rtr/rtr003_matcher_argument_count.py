@@ -39,10 +39,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from traefik_doctor.findings import Finding, Severity
+from traefik_doctor.model.routing import ParsedRule
 from traefik_doctor.rulelang.ast import Matcher
 from traefik_doctor.rulelang.validate import RuleIssue
 from traefik_doctor.rules.base import Context, Rule
-from traefik_doctor.rules.rtr._rules import ParsedRule, issue_findings
+from traefik_doctor.rules.rtr._rules import issue_findings
 
 _SINGLE = frozenset(
     {

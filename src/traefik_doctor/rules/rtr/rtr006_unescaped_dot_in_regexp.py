@@ -39,9 +39,10 @@ import re
 from collections.abc import Iterator
 
 from traefik_doctor.findings import Finding, Severity
+from traefik_doctor.model.routing import ParsedRule
 from traefik_doctor.rulelang.validate import RuleIssue
 from traefik_doctor.rules.base import Context, Rule
-from traefik_doctor.rules.rtr._rules import ParsedRule, issue_findings
+from traefik_doctor.rules.rtr._rules import issue_findings
 
 _WRITE = re.compile(r"; write (.+)$")
 

@@ -1,8 +1,9 @@
 """## What it does
 Checks for TLS routers (a `tls` section, or attached to an entry point with `http.tls`)
-whose ``Host(...)`` names no certificate in `tls.certificates` (or a store's
-`defaultCertificate`) covers, and that have no certificate resolver (on the router or on
-its entry point). Wildcard certificates (`*.example.com`) cover one label.
+without a certificate resolver when the configuration loads no usable certificate at all
+(TLS004 reports uncovered hosts when one is loaded): Traefik then has only its default
+certificate. Each host of such a router is reported; a resolver on the router or on its
+entry point counts.
 
 ## Why is this bad?
 Traefik then answers the TLS handshake with its self-signed `TRAEFIK DEFAULT CERT`;
@@ -45,11 +46,11 @@ No automatic fix: add a certificate that covers the host, or a certificate resol
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 from traefik_doctor.findings import Finding, Severity
+from traefik_doctor.model.certs import usable_certificates
 from traefik_doctor.model.dynamic import Router
-from traefik_doctor.model.values import Value, section, value
+from traefik_doctor.model.values import value
 from traefik_doctor.rules.base import Context, Rule
 from traefik_doctor.rules.rtr._common import router_entry_points
 from traefik_doctor.rules.rtr._rules import parsed_rule
@@ -57,31 +58,22 @@ from traefik_doctor.rules.rtr._rules import parsed_rule
 
 def check(context: Context) -> Iterator[Finding]:
     project = context.project
-    candidates = [r for r in project.dynamic.http_routers() if _is_tls(context, r)]
-    candidates = [r for r in candidates if not _has_resolver(context, r)]
-    if not candidates:
-        return
-    names = _covered_names(context)
-    if names is None:
-        return  # a certificate could not be read: coverage unknown (TLS rules report it)
-    for router in candidates:
-        parsed = parsed_rule(context, router)
-        if parsed is None or parsed.expr is None or router.rule is None:
+    if usable_certificates(project):
+        return  # some certificate is loaded: an uncovered host is TLS004's
+    for router in project.dynamic.http_routers():
+        if not _is_tls(context, router) or _has_resolver(context, router):
             continue
-        for matcher in parsed.matchers():
-            if matcher.name.lower() != "host":
-                continue
-            for literal in matcher.args:
-                host = literal.value.strip().lower().rstrip(".")
-                if not host or _covered(host, names):
-                    continue
-                yield RULE.finding(
-                    f"TLS router `{router.qualified}` serves host `{host}`, which no configured"
-                    " certificate covers, and it has no certificate resolver; Traefik serves"
-                    " its self-signed default certificate for it",
-                    router.rule.at(literal.start),
-                    fix="Add a certificate covering the host or set `tls.certResolver`",
-                )
+        parsed = parsed_rule(context, router)
+        if parsed is None:
+            continue
+        for host, origin in parsed.hosts():
+            yield RULE.finding(
+                f"TLS router `{router.qualified}` serves host `{host}`, but no certificate is"
+                " loaded and it has no certificate resolver; Traefik serves its self-signed"
+                " default certificate for it",
+                origin,
+                fix="Add a certificate covering the host or set `tls.certResolver`",
+            )
 
 
 def _is_tls(context: Context, router: Router) -> bool:
@@ -106,64 +98,6 @@ def _has_resolver(context: Context, router: Router) -> bool:
         tls = ep.tls if ep is not None else None
         resolver = value(tls, "certResolver")
         if resolver is not None and resolver.text.strip():
-            return True
-    return False
-
-
-def _covered_names(context: Context) -> list[str] | None:
-    """DNS names of every configured certificate, or None when one cannot be read."""
-    project = context.project
-    files: list[Value] = [c.cert_file for c in project.dynamic.certificates if c.cert_file]
-    for store in project.dynamic.tls_stores.values():
-        default = section(store.body, "defaultCertificate")
-        cert = value(default, "certFile")
-        if cert is not None:
-            files.append(cert)
-    names: list[str] = []
-    for cert_file in files:
-        found = _read_names(cert_file.text, project.root)
-        if found is None:
-            return None
-        names.extend(found)
-    return names
-
-
-def _read_names(text: str, root: Path) -> list[str] | None:
-    from cryptography import x509
-    from cryptography.x509.oid import NameOID
-
-    data: bytes
-    if text.lstrip().startswith("-----BEGIN"):
-        data = text.encode()
-    else:
-        path = Path(text)
-        if not path.is_absolute():
-            path = root / path
-        try:
-            data = path.read_bytes()
-        except OSError:
-            return None
-    try:
-        cert = x509.load_pem_x509_certificate(data)
-    except ValueError:
-        return None
-    try:
-        ext = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName)
-        names = [n.lower() for n in ext.value.get_values_for_type(x509.DNSName)]
-    except x509.ExtensionNotFound:
-        names = []
-    if not names:
-        for attribute in cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME):
-            names.append(str(attribute.value).lower())
-    return names
-
-
-def _covered(host: str, names: list[str]) -> bool:
-    for written in names:
-        name = written.rstrip(".")
-        if name == host:
-            return True
-        if name.startswith("*.") and "." in host and host.split(".", 1)[1] == name[2:]:
             return True
     return False
 

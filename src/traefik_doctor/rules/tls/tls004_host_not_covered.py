@@ -58,8 +58,9 @@ from collections.abc import Iterator
 
 from traefik_doctor.findings import Finding, Severity
 from traefik_doctor.loaders.tree import Mapping, Sequence
-from traefik_doctor.model.certs import CertInfo, name_covers, rule_hosts, usable_certificates
+from traefik_doctor.model.certs import CertInfo, name_covers, usable_certificates
 from traefik_doctor.model.dynamic import Router
+from traefik_doctor.model.routing import parsed_rule
 from traefik_doctor.model.static import StaticConfig
 from traefik_doctor.model.values import Value, value, values
 from traefik_doctor.rules.base import Context, Rule
@@ -115,7 +116,8 @@ def check(context: Context) -> Iterator[Finding]:
         for tls in ep_tls:
             resolver = resolver or value(tls, "certResolver")
             domains = domains or _domains(tls)
-        hosts = [(_strip_port(h), o) for h, o in (rule_hosts(router.rule) if router.rule else [])]
+        parsed = parsed_rule(project, router)
+        hosts = [(_strip_port(h), o) for h, o in (parsed.hosts() if parsed else [])]
         if resolver is not None:
             if not domains:
                 continue
