@@ -22,13 +22,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from traefik_doctor.model.project import Project, Role
 from traefik_doctor.model.values import Value, section, value
 from traefik_doctor.source import Origin
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.types import PublicKeyTypes
-
-    from traefik_doctor.model.project import Project
 
 MAX_BYTES = 1024 * 1024
 """Files above 1 MiB are refused: no certificate or key is that large."""
@@ -255,13 +254,22 @@ class LoadedCertificate:
     store_default: str | None = None  # the store's name for a defaultCertificate
 
 
-def base_dirs(origin: Origin, project_root: Path) -> tuple[Path, ...]:
-    """Where a relative path written at ``origin`` is looked up."""
-    dirs: list[Path] = []
-    if origin.source.path:
-        dirs.append(Path(origin.source.path).parent)
-    dirs.append(project_root)
+def base_dirs(project: Project) -> tuple[Path, ...]:
+    """Where a relative certificate path is looked up. Traefik resolves it against its working
+    directory, which is normally the static file's folder; the project root comes next."""
+    dirs: list[Path] = [
+        Path(doc.source.path).parent
+        for doc in project.documents
+        if doc.role is Role.STATIC and doc.source.path
+    ]
+    dirs.append(project.root)
     return tuple(dict.fromkeys(dirs))
+
+
+def missing_file(text: str, dirs: tuple[Path, ...]) -> bool:
+    """A value written as a path that names no file (CFG007's, not TLS001's: Traefik then
+    parses the path itself as PEM and fails)."""
+    return _path_like(text) and not looks_inline(text) and locate(text, dirs) is None
 
 
 def loaded_certificates(project: Project) -> list[LoadedCertificate]:
@@ -277,7 +285,7 @@ def loaded_certificates(project: Project) -> list[LoadedCertificate]:
                 (default.origin, value(default, "certFile"), value(default, "keyFile"), store.name)
             )
     for origin, cert_file, key_file, store_name in entries:
-        dirs = base_dirs(origin, project.root)
+        dirs = base_dirs(project)
         cert = read_certificate(cert_file.text, dirs) if cert_file is not None else None
         key = read_key(key_file.text, dirs) if key_file is not None else None
         out.append(LoadedCertificate(origin, cert_file, key_file, cert, key, store_name))

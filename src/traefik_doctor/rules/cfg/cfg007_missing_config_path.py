@@ -43,11 +43,10 @@ container paths and are not checked here.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 from traefik_doctor.findings import Finding, Severity
-from traefik_doctor.model.project import IssueKind, Project, Role
-from traefik_doctor.model.values import Value, section, value
+from traefik_doctor.model.certs import base_dirs, loaded_certificates, missing_file
+from traefik_doctor.model.project import IssueKind
 from traefik_doctor.rules.base import Context, Rule
 
 
@@ -63,44 +62,18 @@ def check(context: Context) -> Iterator[Finding]:
             )
     if project.in_container:
         return  # container paths: another rule maps them
-    base = _base(project)
-    for certificate in project.dynamic.certificates:
-        yield from _check_pair(base, certificate.cert_file, certificate.key_file)
-    for store in project.dynamic.tls_stores.values():
-        default = section(store.body, "defaultCertificate")
-        if default is not None:
-            yield from _check_pair(base, value(default, "certFile"), value(default, "keyFile"))
-
-
-def _base(project: Project) -> Path:
-    for document in project.documents:
-        if document.role is Role.STATIC and document.source.path:
-            return Path(document.source.path).parent
-    return project.root
-
-
-def _check_pair(base: Path, cert: Value | None, key: Value | None) -> Iterator[Finding]:
-    for label, configured in (("certFile", cert), ("keyFile", key)):
-        if configured is None:
-            continue
-        text = configured.text.strip()
-        if not text or text.startswith("-----BEGIN") or "\n" in text:
-            continue  # inline PEM
-        path = Path(text)
-        if not path.is_absolute():
-            path = base / path
-        try:
-            exists = path.exists()
-        except OSError:
-            exists = False
-        if exists:
-            continue
-        yield RULE.finding(
-            f"{label} `{text}` does not exist; Traefik takes the text as inline PEM, fails to"
-            " parse it and serves its default certificate instead",
-            configured.origin,
-            fix=f"Point {label} at the existing file",
-        )
+    dirs = base_dirs(project)
+    for entry in loaded_certificates(project):
+        for label, configured in (("certFile", entry.cert_file), ("keyFile", entry.key_file)):
+            if configured is None or not missing_file(configured.text, dirs):
+                continue
+            text = configured.text.strip()
+            yield RULE.finding(
+                f"{label} `{text}` does not exist; Traefik takes the text as inline PEM, fails"
+                " to parse it and serves its default certificate instead",
+                configured.origin,
+                fix=f"Point {label} at the existing file",
+            )
 
 
 RULE = Rule("CFG007", "missing-config-path", Severity.ERROR, check, __doc__ or "")

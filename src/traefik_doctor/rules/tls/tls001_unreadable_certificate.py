@@ -41,25 +41,36 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from traefik_doctor.findings import Finding, Severity
-from traefik_doctor.model.certs import loaded_certificates
+from traefik_doctor.model.certs import base_dirs, loaded_certificates, missing_file
 from traefik_doctor.rules.base import Context, Rule
 
 
 def check(context: Context) -> Iterator[Finding]:
+    dirs = base_dirs(context.project)
     for entry in loaded_certificates(context.project):
         owner = (
             f" of the default certificate of TLS store `{entry.store_default}`"
             if entry.store_default
             else ""
         )
-        if entry.cert_file is not None and entry.cert is not None and entry.cert.error:
+        if (
+            entry.cert_file is not None
+            and entry.cert is not None
+            and entry.cert.error
+            and not missing_file(entry.cert_file.text, dirs)  # CFG007 reports missing paths
+        ):
             yield RULE.finding(
                 f"`certFile`{owner} cannot be used: {entry.cert.error}; Traefik skips it and"
                 " serves its default certificate",
                 entry.cert_file.origin,
                 fix="Point `certFile` at a PEM certificate file",
             )
-        if entry.key_file is not None and entry.key is not None and entry.key.error:
+        if (
+            entry.key_file is not None
+            and entry.key is not None
+            and entry.key.error
+            and not missing_file(entry.key_file.text, dirs)
+        ):
             yield RULE.finding(
                 f"`keyFile`{owner} cannot be used: {entry.key.error}; Traefik skips the"
                 " certificate and serves its default certificate",
