@@ -46,7 +46,8 @@ def _project(tmp_path: Path, not_before: datetime, not_after: datetime) -> Path:
         'entryPoints:\n  web:\n    address: ":8000"\nproviders:\n  file:\n    directory: dynamic\n'
     )
     (tmp_path / "dynamic" / "tls.yml").write_text(
-        "tls:\n  certificates:\n    - certFile: dynamic/certs/app.crt\n      keyFile: dynamic/certs/app.key\n"
+        "tls:\n  certificates:\n"
+        "    - certFile: dynamic/certs/app.crt\n      keyFile: dynamic/certs/app.key\n"
     )
     return tmp_path
 
