@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import gc
 import traceback
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,28 +22,9 @@ class CheckResult:
     suppressed: int = 0
 
 
-@contextmanager
-def _without_cycle_collector() -> Iterator[None]:
-    """Loading allocates a few hundred thousand small objects and no garbage cycles; the
-    cycle collector would run over them again and again (half the load time for 10,000
-    routers), so it is paused for the run."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def run_check(
     target: Path, settings: Settings, rules: tuple[Rule, ...] | None = None
 ) -> CheckResult:
-    with _without_cycle_collector():
-        return _run_check(target, settings, rules)
-
-
-def _run_check(target: Path, settings: Settings, rules: tuple[Rule, ...] | None) -> CheckResult:
     from traefik_doctor.rules.registry import RULES
 
     project = load_project(target, settings.static)

@@ -96,12 +96,15 @@ class Entry:
 class Mapping(Node):
     """An ordered mapping. A key given twice keeps the first; the second is in ``duplicates``."""
 
-    __slots__ = ("duplicates", "entries")
+    __slots__ = ("_folded", "all_duplicates", "duplicates", "entries")
 
     def __init__(self, origin: Origin | None, lazy: Lazy | None = None) -> None:
         super().__init__(origin, lazy)
         self.entries: dict[str, Entry] = {}
         self.duplicates: list[tuple[Entry, Entry]] = []
+        self._folded: tuple[int, dict[str, Entry]] | None = None
+        self.all_duplicates: list[tuple[Entry, Entry]] | None = None
+        """On a document's root, when the parser recorded them: every duplicate below it."""
 
     def add(self, entry: Entry) -> None:
         first = self.entries.get(entry.key)
@@ -119,11 +122,20 @@ class Mapping(Node):
         entry = self.entries.get(key)
         if entry is not None:
             return entry
-        folded = key.lower()
-        for name, candidate in self.entries.items():
-            if name.lower() == folded:
-                return candidate
-        return None
+        folded_key = key.lower()
+        if len(self.entries) <= 8:
+            for name, candidate in self.entries.items():
+                if name.lower() == folded_key:
+                    return candidate
+            return None
+        # Large mappings: index the folded keys once, and again only if entries were added.
+        index = self._folded
+        if index is None or index[0] != len(self.entries):
+            folded: dict[str, Entry] = {}
+            for name, candidate in self.entries.items():
+                folded.setdefault(name.lower(), candidate)
+            index = self._folded = (len(self.entries), folded)
+        return index[1].get(folded_key)
 
     def __iter__(self) -> Iterator[Entry]:
         return iter(self.entries.values())
@@ -158,6 +170,8 @@ def text_of(node: Node | None) -> str | None:
 def duplicate_pairs(tree: Node) -> list[tuple[Entry, Entry]]:
     """Every (first, second) pair of a key given twice in one mapping, each node visited once
     (aliases share nodes, so an alias bomb costs no more than its distinct nodes)."""
+    if isinstance(tree, Mapping) and tree.all_duplicates is not None:
+        return tree.all_duplicates
     pairs: list[tuple[Entry, Entry]] = []
     stack: list[Node] = [tree]
     seen: set[int] = set()

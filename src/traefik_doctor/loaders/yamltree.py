@@ -192,10 +192,13 @@ class _Converter:
         first_child = t.first_child
         next_sibling = t.next_sibling
         node_type = t.type
+        key_of = t.key
+        val_of = t.val
         result: list[Node] = []
         # Work stack of (ryml node, parent container, key text (None in sequences), depth).
         stack: list[tuple[int, Mapping | Sequence | None, str | None, int]] = [(top, None, None, 0)]
         merges: list[tuple[Mapping, Node]] = []
+        duplicates: list[tuple[Entry, Entry]] = []
         while stack:
             n, parent, key, depth = stack.pop()
             if depth > MAX_DEPTH:
@@ -217,13 +220,13 @@ class _Converter:
                 for c in reversed(children):
                     ckey = None
                     if is_map:  # a key with no text (`: x`) is an empty key, not a crash
-                        kview = t.key(c)
-                        ckey = bytes(kview).decode("utf-8", "replace") if kview is not None else ""
+                        kview = key_of(c)
+                        ckey = str(kview, "utf-8", "replace") if kview is not None else ""
                     stack.append((c, node, ckey, depth + 1))
             else:
                 self.expanded += 1
-                view = t.val(n) if ty & _VAL else None
-                text = bytes(view).decode("utf-8", "replace") if view is not None else ""
+                view = val_of(n) if ty & _VAL else None
+                text = str(view, "utf-8", "replace") if view is not None else ""
                 quoted = bool(ty & _VALQUO)
                 if not quoted and text in _NULLS:
                     node = Null(None, (self, n, _KEY_START if key is not None else _VALUE_START))
@@ -244,6 +247,7 @@ class _Converter:
                         entries[key] = entry
                     else:
                         parent.duplicates.append((first, entry))
+                        duplicates.append((first, entry))
             elif isinstance(parent, Sequence):
                 parent.items.append(node)
         # Merge keys: explicit keys win over merged ones, whatever their order.
@@ -255,7 +259,10 @@ class _Converter:
                 for entry in src:
                     if entry.key not in target.entries:
                         target.entries[entry.key] = entry
-        return result[0]
+        root = result[0]
+        if isinstance(root, Mapping):
+            root.all_duplicates = duplicates
+        return root
 
     def _alias(self, n: int) -> Node:
         name = bytes(self.t.val_ref(n)).decode("utf-8", "replace")

@@ -23,13 +23,15 @@ the first error is reported (Go reports the first per line).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from typing import NoReturn
 
 from traefik_doctor.rulelang.ast import And, Expr, Literal, Matcher, Not, Or, unquote_go
+from traefik_doctor.rulelang.fastpath import GO_KEYWORDS, parse_simple
 
-__all__ = ["MAX_NESTING", "RuleSyntaxError", "parse"]
+__all__ = ["MAX_NESTING", "RuleSyntaxError", "parse", "parse_full"]
 
 MAX_NESTING = 100
 """Deepest nesting of parentheses, calls and prefix operators this parser accepts."""
@@ -57,12 +59,7 @@ def _words(text: str) -> list[str]:
     return text.split()
 
 
-_KEYWORDS = frozenset(
-    _words(
-        "break case chan const continue default defer else fallthrough for func go goto if "
-        "import interface map package range return select struct switch type var"
-    )
-)
+_KEYWORDS = GO_KEYWORDS
 # Longest first, so that the scanner can take the first match.
 _OPERATORS = sorted(
     _words(
@@ -72,6 +69,10 @@ _OPERATORS = sorted(
     key=len,
     reverse=True,
 )
+# One alternation, longest operators first, so a single match finds the operator at a position.
+_OPERATOR_RE = re.compile("|".join(re.escape(op) for op in _OPERATORS))
+# ASCII identifiers, the common case; other letters go through unicodedata.
+_ASCII_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _BINARY_PRECEDENCE = {
     "||": 1,
     "&&": 2,
@@ -228,7 +229,8 @@ class _Scanner:
         src = self.src
         self.insert_semi = False
         if _is_letter(ch):
-            end = start + 1
+            ascii_word = _ASCII_WORD.match(src, start)
+            end = ascii_word.end() if ascii_word else start + 1
             while end < len(src) and (_is_letter(src[end]) or _is_digit(src[end])):
                 end += 1
             self.pos = end
@@ -254,12 +256,13 @@ class _Scanner:
             return _Token(_STRING, src[start : end + 1], start, end + 1)
         if ch == "'":
             return self._error_token(start, _SINGLE_QUOTE_MESSAGE)
-        for op in _OPERATORS:
-            if src.startswith(op, start):
-                self.pos = start + len(op)
-                self.insert_semi = op in _SEMI_AFTER_OPS
-                kind = _SEMI if op == ";" else _OP
-                return _Token(kind, op, start, self.pos)
+        operator = _OPERATOR_RE.match(src, start)
+        if operator is not None:
+            op = operator.group()
+            self.pos = operator.end()
+            self.insert_semi = op in _SEMI_AFTER_OPS
+            kind = _SEMI if op == ";" else _OP
+            return _Token(kind, op, start, self.pos)
         if ch == "\x00":
             return self._error_token(start, "illegal character NUL")
         if ch == "\ufeff":
@@ -647,12 +650,8 @@ class _Parser:
         return expr
 
 
-def parse(rule: str) -> Expr | RuleSyntaxError:
-    """Parse ``rule``; return its tree, or the error that makes Traefik disable the router.
-
-    Never raises. Matcher names are not checked here (see ``validate.check``):
-    which names exist depends on the rule syntax and on HTTP versus TCP.
-    """
+def parse_full(rule: str) -> Expr | RuleSyntaxError:
+    """The Go expression parser alone, without the fast path (for tests and comparison)."""
     try:
         tokens = _Scanner(rule).tokens()
         return _Parser(rule, tokens).parse_rule()
@@ -660,3 +659,13 @@ def parse(rule: str) -> Expr | RuleSyntaxError:
         return stop.error
     except RecursionError:
         return RuleSyntaxError("expression nests too deeply", 0)
+
+
+def parse(rule: str) -> Expr | RuleSyntaxError:
+    """Parse ``rule``; return its tree, or the error that makes Traefik disable the router.
+
+    Never raises. Matcher names are not checked here (see ``validate.check``):
+    which names exist depends on the rule syntax and on HTTP versus TCP.
+    """
+    simple = parse_simple(rule)
+    return simple if simple is not None else parse_full(rule)

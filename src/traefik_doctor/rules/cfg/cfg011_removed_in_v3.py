@@ -59,10 +59,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from traefik_doctor.findings import Finding, Severity
-from traefik_doctor.loaders.tree import Mapping, Node, Sequence
 from traefik_doctor.model.project import Role
+from traefik_doctor.model.values import section
 from traefik_doctor.rules.base import Context, Rule
-from traefik_doctor.source import Origin
 
 # headers option (lower case) -> (spelling, what 3.7 does, fix, severity)
 _HEADERS: dict[str, tuple[str, str, str, Severity | None]] = {
@@ -139,6 +138,17 @@ def check(context: Context) -> Iterator[Finding]:
                         unsafe=severity is not None,
                         severity=severity,
                     )
+            elif kind == "forwardauth" and options is not None:
+                # The only place v3 still decodes `caOptional` (ignored); elsewhere it is an
+                # unknown field (CFG002).
+                tls = section(options, "tls")
+                ca_optional = tls.find("caOptional") if tls is not None else None
+                if ca_optional is not None:
+                    yield RULE.finding(
+                        "`caOptional` was removed in v3; Traefik 3.7 accepts it and ignores it",
+                        ca_optional.key_origin,
+                        fix="Remove `caOptional`",
+                    )
             elif kind == "stripprefix" and options is not None:
                 force = options.find("forceSlash")
                 if force is not None:
@@ -166,30 +176,6 @@ def check(context: Context) -> Iterator[Finding]:
                     router.rule_syntax.origin,
                     fix="Migrate the rule to v3 syntax and remove `ruleSyntax`",
                 )
-        if document.tree is not None:
-            for entry_origin in _ca_optional(document.tree):
-                yield RULE.finding(
-                    "`caOptional` was removed in v3; Traefik 3.7 accepts it and ignores it",
-                    entry_origin,
-                    fix="Remove `caOptional`",
-                )
-
-
-def _ca_optional(tree: Node) -> Iterator[Origin]:
-    stack: list[Node] = [tree]
-    seen: set[int] = set()
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        if isinstance(node, Mapping):
-            for entry in node:
-                if entry.key.lower() == "caoptional":
-                    yield entry.key_origin
-                stack.append(entry.value)
-        elif isinstance(node, Sequence):
-            stack.extend(node.items)
 
 
 RULE = Rule("CFG011", "removed-in-v3", Severity.WARNING, check, __doc__ or "")
