@@ -20,6 +20,28 @@ from traefik_doctor.findings import Severity
 FORMATS = ("text", "json", "sarif", "junit", "github")
 
 
+class _Report(argparse.Action):
+    """``--format`` adds a report; ``--output`` names the file of the ``--format`` before it."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        reports: list[list[str | None]] = getattr(namespace, "reports", None) or []
+        text = str(values)
+        if option_string == "--format":
+            name, _, target = text.partition("=")
+            reports.append([name, target or None])
+        elif not reports or reports[-1][1] is not None:
+            raise UsageError("--output given without a --format before it")
+        else:
+            reports[-1][1] = text
+        namespace.reports = reports
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         raise UsageError(message)
@@ -38,15 +60,15 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--static", type=Path, help="Traefik's static configuration file")
     check.add_argument(
         "--format",
-        action="append",
-        default=[],
+        action=_Report,
+        dest="reports",
         metavar="FORMAT[=FILE]",
         help=f"report format, repeatable: {', '.join(FORMATS)}",
     )
     check.add_argument(
         "--output",
-        action="append",
-        default=[],
+        action=_Report,
+        dest="reports",
         metavar="FILE",
         help="file for the --format before it",
     )
@@ -90,16 +112,12 @@ def _codes(values: list[str]) -> list[str]:
     return [code.strip().upper() for value in values for code in value.split(",") if code.strip()]
 
 
-def _outputs(formats: list[str], outputs: list[str]) -> list[tuple[str, str | None]]:
+def _outputs(reports: list[list[str | None]] | None) -> list[tuple[str, str | None]]:
     pairs: list[tuple[str, str | None]] = []
-    remaining = list(outputs)
-    for raw in formats or ["text"]:
-        name, _, target = raw.partition("=")
+    for name, target in reports or [["text", None]]:
         if name not in FORMATS:
             raise UsageError(f"unknown format `{name}` (choose from {', '.join(FORMATS)})")
-        pairs.append((name, target or (remaining.pop(0) if remaining else None)))
-    if remaining:
-        raise UsageError("--output given without a --format before it")
+        pairs.append((str(name), target))
     return pairs
 
 
@@ -114,7 +132,7 @@ def _check(args: argparse.Namespace) -> int:
     from traefik_doctor.rules.registry import BY_CODE
     from traefik_doctor.settings import load_settings
 
-    pairs = _outputs(args.format, args.output)
+    pairs = _outputs(args.reports)
     findings = []
     sources = {}
     roots = []

@@ -6,13 +6,11 @@ from __future__ import annotations
 from traefik_doctor.rules import cfg, mw, ops, rtr, svc, tls
 from traefik_doctor.rules.base import Rule
 
-RULES: tuple[Rule, ...] = (
-    *cfg.RULES,
-    *rtr.RULES,
-    *svc.RULES,
-    *mw.RULES,
-    *tls.RULES,
-    *ops.RULES,
+RULES: tuple[Rule, ...] = tuple(
+    sorted(
+        (*cfg.RULES, *rtr.RULES, *svc.RULES, *mw.RULES, *tls.RULES, *ops.RULES),
+        key=lambda rule: rule.code,
+    )
 )
 
 BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}

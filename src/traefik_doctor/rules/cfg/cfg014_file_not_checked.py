@@ -42,6 +42,15 @@ from traefik_doctor.rules.cfg._common import file_level
 
 def check(context: Context) -> Iterator[Finding]:
     for issue in context.project.issues:
+        if issue.kind is IssueKind.UNMAPPED_PATH:
+            # Traefik runs in a container and reads a path no bind mount shows us.
+            yield RULE.finding(
+                f"{issue.message}; what it holds was not checked",
+                issue.origin,
+                related=issue.related,
+                fix="Bind-mount the path from the project, or check it with --static / a path",
+            )
+            continue
         if issue.kind is not IssueKind.NOT_CHECKED:
             continue
         path = issue.origin.source.display
