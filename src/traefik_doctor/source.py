@@ -19,13 +19,14 @@ class Source:
     raw bytes, kept for code frames and for turning offsets into lines.
     """
 
-    __slots__ = ("_line_starts", "data", "display", "path")
+    __slots__ = ("_ascii", "_line_starts", "data", "display", "path")
 
     def __init__(self, path: str, display: str, data: bytes = b"") -> None:
         self.path = path
         self.display = display
         self.data = data
         self._line_starts: list[int] | None = None
+        self._ascii: bool | None = None
 
     def __repr__(self) -> str:
         return f"Source({self.display!r})"
@@ -45,6 +46,10 @@ class Source:
         """1-based line and column (in characters) of a byte offset."""
         starts = self.line_starts()
         index = bisect_right(starts, offset) - 1
+        if self._ascii is None:
+            self._ascii = self.data.isascii()
+        if self._ascii:  # a byte is a character: no need to decode the line
+            return index + 1, offset - starts[index] + 1
         prefix = self.data[starts[index] : offset]
         return index + 1, len(prefix.decode("utf-8", "replace")) + 1
 

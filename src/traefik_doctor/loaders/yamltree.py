@@ -194,61 +194,60 @@ class _Converter:
         node_type = t.type
         key_of = t.key
         val_of = t.val
-        result: list[Node] = []
-        # Work stack of (ryml node, parent container, key text (None in sequences), depth).
-        stack: list[tuple[int, Mapping | Sequence | None, str | None, int]] = [(top, None, None, 0)]
         merges: list[tuple[Mapping, Node]] = []
         duplicates: list[tuple[Entry, Entry]] = []
+        root = self._leaf(top, node_type(top), top_level=True)
+        if not isinstance(root, Mapping | Sequence) or node_type(top) & _VALREF:
+            return root
+        # Depth-first, in document order (anchors come before their aliases): one frame per
+        # open container holding its next child; scalars are handled in place.
+        stack: list[list[Any]] = [[first_child(top), root]]
         while stack:
-            n, parent, key, depth = stack.pop()
-            if depth > MAX_DEPTH:
-                raise _ConversionError(f"nesting deeper than {MAX_DEPTH} levels", None)
-            ty = node_type(n)
+            frame = stack[-1]
+            c = frame[0]
+            if c == _NONE:
+                stack.pop()
+                continue
+            frame[0] = next_sibling(c)
+            parent = frame[1]
+            ty = node_type(c)
             node: Node
             if ty & _VALREF:
-                node = self._alias(n)
+                node = self._alias(c)
             elif ty & (_MAP | _SEQ):
                 self.expanded += 1
-                is_map = bool(ty & _MAP)
-                where = (self, n, _CONTAINER_START)
-                node = Mapping(None, where) if is_map else Sequence(None, None, where)
-                children = []
-                c = first_child(n)
-                while c != _NONE:
-                    children.append(c)
-                    c = next_sibling(c)
-                for c in reversed(children):
-                    ckey = None
-                    if is_map:  # a key with no text (`: x`) is an empty key, not a crash
-                        kview = key_of(c)
-                        ckey = str(kview, "utf-8", "replace") if kview is not None else ""
-                    stack.append((c, node, ckey, depth + 1))
+                where = (self, c, _CONTAINER_START)
+                node = Mapping(None, where) if ty & _MAP else Sequence(None, None, where)
+                if len(stack) >= MAX_DEPTH:
+                    raise _ConversionError(f"nesting deeper than {MAX_DEPTH} levels", None)
+                stack.append([first_child(c), node])
             else:
                 self.expanded += 1
-                view = val_of(n) if ty & _VAL else None
+                view = val_of(c) if ty & _VAL else None
                 text = str(view, "utf-8", "replace") if view is not None else ""
-                quoted = bool(ty & _VALQUO)
-                if not quoted and text in _NULLS:
-                    node = Null(None, (self, n, _KEY_START if key is not None else _VALUE_START))
+                if not ty & _VALQUO and text in _NULLS:
+                    node = Null(
+                        None, (self, c, _KEY_START if parent.__class__ is Mapping else _VALUE_START)
+                    )
                 else:
-                    node = Scalar(None, text, quoted, (self, n, _VALUE_START))
+                    node = Scalar(None, text, bool(ty & _VALQUO), (self, c, _VALUE_START))
             if ty & _VALANCH:
-                self.anchors[bytes(t.val_anchor(n)).decode("utf-8", "replace")] = node
-            if parent is None:
-                result.append(node)
-            elif key is not None and isinstance(parent, Mapping):
+                self.anchors[str(t.val_anchor(c), "utf-8", "replace")] = node
+            if parent.__class__ is Mapping:
+                kview = key_of(c)  # a key with no text (`: x`) is an empty key, not a crash
+                key = str(kview, "utf-8", "replace") if kview is not None else ""
                 if key == "<<" and not ty & _KEYQUO:
                     merges.append((parent, node))
+                    continue
+                entries = parent.entries
+                entry = Entry(key, None, node, (self, c, _KEY_START))
+                first = entries.get(key)
+                if first is None:
+                    entries[key] = entry
                 else:
-                    entries = parent.entries
-                    entry = Entry(key, None, node, (self, n, _KEY_START))
-                    first = entries.get(key)
-                    if first is None:
-                        entries[key] = entry
-                    else:
-                        parent.duplicates.append((first, entry))
-                        duplicates.append((first, entry))
-            elif isinstance(parent, Sequence):
+                    parent.duplicates.append((first, entry))
+                    duplicates.append((first, entry))
+            else:
                 parent.items.append(node)
         # Merge keys: explicit keys win over merged ones, whatever their order.
         for target, merged in reversed(merges):
@@ -259,10 +258,30 @@ class _Converter:
                 for entry in src:
                     if entry.key not in target.entries:
                         target.entries[entry.key] = entry
-        root = result[0]
         if isinstance(root, Mapping):
             root.all_duplicates = duplicates
         return root
+
+    def _leaf(self, n: int, ty: int, *, top_level: bool) -> Node:
+        """The document's root node (its children are filled by ``_build``)."""
+        if ty & _VALREF:
+            return self._alias(n)
+        self.expanded += 1
+        where = (self, n, _CONTAINER_START)
+        if ty & _MAP:
+            node: Node = Mapping(None, where)
+        elif ty & _SEQ:
+            node = Sequence(None, None, where)
+        else:
+            view = self.t.val(n) if ty & _VAL else None
+            text = str(view, "utf-8", "replace") if view is not None else ""
+            if not ty & _VALQUO and text in _NULLS:
+                node = Null(Origin(self.source, 0, self.provider))
+            else:
+                node = Scalar(None, text, bool(ty & _VALQUO), (self, n, _VALUE_START))
+        if ty & _VALANCH:
+            self.anchors[str(self.t.val_anchor(n), "utf-8", "replace")] = node
+        return node
 
     def _alias(self, n: int) -> Node:
         name = bytes(self.t.val_ref(n)).decode("utf-8", "replace")
