@@ -191,3 +191,11 @@ def test_rule_and_rules(capsys: pytest.CaptureFixture[str]) -> None:
     listed = json.loads(capsys.readouterr().out)
     assert {rule["code"] for rule in listed} == set(BY_CODE)
     assert all(rule["summary"].startswith("Checks for") for rule in listed)
+
+
+def test_committed_rule_reference_is_current(capsys: pytest.CaptureFixture[str]) -> None:
+    """docs/rules.md is generated from the docstrings; regenerate it when a rule changes:
+    `traefik-doctor rules --format markdown > docs/rules.md`."""
+    assert main(["rules", "--format", "markdown"]) == 0
+    committed = (Path(__file__).parent.parent / "docs" / "rules.md").read_text(encoding="utf-8")
+    assert capsys.readouterr().out == committed

@@ -81,7 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     rule = commands.add_parser("rule", help="explain one rule")
     rule.add_argument("code")
     rules = commands.add_parser("rules", help="list every rule")
-    rules.add_argument("--format", choices=("text", "json"), default="text")
+    rules.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     return parser
 
 
@@ -200,41 +200,29 @@ def _color(mode: str) -> bool:
 
 
 def _rule(code: str) -> int:
+    from traefik_doctor.rules.docs import explain
     from traefik_doctor.rules.registry import BY_CODE
 
     rule = BY_CODE.get(code.upper())
     if rule is None:
         raise UsageError(f"unknown rule `{code}`; `traefik-doctor rules` lists them")
-    prod = f" (prod: {rule.prod_severity.value})" if rule.prod_severity else ""
-    fix = "Fix available" if rule.fixable else "No automatic fix"
-    sys.stdout.write(
-        f"# {rule.name} ({rule.code})\n\nDefault severity: {rule.severity.value}{prod} · {fix}.\n\n"
-        f"{rule.doc.strip()}\n"
-    )
+    sys.stdout.write(explain(rule))
     return 0
 
 
 def _rules(fmt: str) -> int:
-    import json
-
-    from traefik_doctor.rules.base import doc_sections
+    from traefik_doctor.rules.docs import listing, reference
     from traefik_doctor.rules.registry import RULES
 
     if fmt == "json":
-        data = [
-            {
-                "code": rule.code,
-                "name": rule.name,
-                "severity": rule.severity.value,
-                "prod_severity": rule.prod_severity.value if rule.prod_severity else None,
-                "fixable": rule.fixable,
-                "summary": rule.summary,
-                "doc": doc_sections(rule.doc),
-            }
-            for rule in RULES
-        ]
-        sys.stdout.write(json.dumps(data, indent=2) + "\n")
-        return 0
-    for rule in RULES:
-        sys.stdout.write(f"{rule.code}  {rule.name:<36} {rule.severity.value:<8} {rule.summary}\n")
+        import json
+
+        sys.stdout.write(json.dumps(listing(RULES), indent=2) + "\n")
+    elif fmt == "markdown":
+        sys.stdout.write(reference(RULES))
+    else:
+        for rule in RULES:
+            sys.stdout.write(
+                f"{rule.code}  {rule.name:<36} {rule.severity.value:<8} {rule.summary}\n"
+            )
     return 0
