@@ -43,6 +43,13 @@ from traefik_doctor.source import Origin, Source
 
 STATIC_NAMES = ("traefik.yml", "traefik.yaml", "traefik.toml")
 
+_NOT_READ = "`{path}` is not read by Traefik: only .yml, .yaml and .toml files are"
+_LINKED_DIRECTORY = (
+    "`{path}` is a symbolic link to a directory, which Traefik does not follow:"
+    " nothing in it is read"
+)
+_LOOP = "`{path}` links back to a folder already read (symlink loop)"
+
 
 def parse_source(source: Source, provider: str) -> Node | ParseFailure:
     if source.path.lower().endswith(".toml"):
@@ -129,35 +136,15 @@ def load_project(target: Path, static_path: Path | None = None) -> Project:
         if provider.path is not None and provider.is_directory:
             listing = list_provider_directory(provider.path)
             paths = listing.files
-            for ignored in listing.ignored:
-                source = Source(str(ignored), display_path(ignored, root))
-                issues.append(
-                    LoadIssue(
-                        IssueKind.IGNORED_FILE,
-                        f"`{source.display}` is not read by Traefik: only .yml, .yaml and"
-                        " .toml files are",
-                        Origin(source, None),
-                    )
-                )
-            for linked in listing.linked_dirs:
-                source = Source(str(linked), display_path(linked, root))
-                issues.append(
-                    LoadIssue(
-                        IssueKind.IGNORED_FILE,
-                        f"`{source.display}` is a symbolic link to a directory, which Traefik"
-                        " does not follow: nothing in it is read",
-                        Origin(source, None),
-                    )
-                )
-            for loop in listing.loops:
-                source = Source(str(loop), display_path(loop, root))
-                issues.append(
-                    LoadIssue(
-                        IssueKind.NOT_CHECKED,
-                        f"`{source.display}` links back to a folder already read (symlink loop)",
-                        Origin(source, None),
-                    )
-                )
+            for paths_found, kind, what in (
+                (listing.ignored, IssueKind.IGNORED_FILE, _NOT_READ),
+                (listing.linked_dirs, IssueKind.IGNORED_FILE, _LINKED_DIRECTORY),
+                (listing.loops, IssueKind.NOT_CHECKED, _LOOP),
+            ):
+                for found in paths_found:
+                    source = Source(str(found), display_path(found, root))
+                    message = what.format(path=source.display)
+                    issues.append(LoadIssue(kind, message, Origin(source, None)))
         elif provider.path is not None:
             paths = [provider.path]
         if compose is not None:  # the compose file is not a file-provider file

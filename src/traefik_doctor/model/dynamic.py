@@ -20,6 +20,18 @@ def qualify(name: str, provider: str) -> str:
     return name if "@" in name else f"{name}@{provider}"
 
 
+class _Named:
+    """Objects Traefik names ``name@provider`` (its API's spelling)."""
+
+    __slots__ = ()
+    name: str
+    provider: str
+
+    @property
+    def qualified(self) -> str:
+        return f"{self.name}@{self.provider}"
+
+
 @dataclass(slots=True)
 class RouterTLS:
     origin: Origin
@@ -30,7 +42,7 @@ class RouterTLS:
 
 
 @dataclass(slots=True)
-class Router:
+class Router(_Named):
     """An HTTP, TCP or UDP router (``protocol``)."""
 
     name: str
@@ -46,10 +58,6 @@ class Router:
     priority: Value | None = None
     tls: RouterTLS | None = None
     entry_points_origin: Origin | None = None
-
-    @property
-    def qualified(self) -> str:
-        return f"{self.name}@{self.provider}"
 
 
 @dataclass(slots=True)
@@ -82,7 +90,7 @@ class ServiceRef:
 
 
 @dataclass(slots=True)
-class Service:
+class Service(_Named):
     name: str
     provider: str
     protocol: str
@@ -97,13 +105,9 @@ class Service:
     servers_transport: Value | None = None
     refs: list[ServiceRef] = field(default_factory=list)
 
-    @property
-    def qualified(self) -> str:
-        return f"{self.name}@{self.provider}"
-
 
 @dataclass(slots=True)
-class Middleware:
+class Middleware(_Named):
     name: str
     provider: str
     protocol: str
@@ -113,25 +117,17 @@ class Middleware:
     options: Node | None
 
     @property
-    def qualified(self) -> str:
-        return f"{self.name}@{self.provider}"
-
-    @property
     def options_map(self) -> Mapping | None:
         return self.options if isinstance(self.options, Mapping) else None
 
 
 @dataclass(slots=True)
-class ServersTransport:
+class ServersTransport(_Named):
     name: str
     provider: str
     protocol: str
     origin: Origin
     body: Mapping | None
-
-    @property
-    def qualified(self) -> str:
-        return f"{self.name}@{self.provider}"
 
 
 @dataclass(slots=True)
@@ -144,15 +140,11 @@ class Certificate:
 
 
 @dataclass(slots=True)
-class TLSOptions:
+class TLSOptions(_Named):
     name: str
     provider: str
     origin: Origin
     body: Mapping | None
-
-    @property
-    def qualified(self) -> str:
-        return f"{self.name}@{self.provider}"
 
 
 @dataclass(slots=True)

@@ -35,45 +35,28 @@ guess by spelling.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 
 from traefik_doctor.findings import Finding, Severity
-from traefik_doctor.model.dynamic import qualify
+from traefik_doctor.model.references import missing
 from traefik_doctor.rules.base import Context, Rule
-
-KNOWN_PROVIDERS_OUTSIDE = frozenset({"internal"})
 
 
 def check(context: Context) -> Iterator[Finding]:
-    dynamic = context.project.dynamic
-    for router in dynamic.routers.values():
-        if router.service is None or (router.protocol == "udp" and not router.service.text):
+    project = context.project
+    for router in project.dynamic.routers.values():
+        if router.service is None:
             continue
-        name = router.service.text
-        if not name:
+        found = missing(
+            project, project.dynamic.services, router.protocol, router.service.text, router.provider
+        )
+        if found is None:
             continue
-        target = qualify(name, router.provider)
-        provider = target.rsplit("@", 1)[1]
-        if provider in KNOWN_PROVIDERS_OUTSIDE:
-            continue
-        if dynamic.find_service(router.protocol, name, router.provider) is not None:
-            continue
-        if not context.project.judges_references(provider):
-            continue
-        candidates = [
-            s.name
-            for s in dynamic.services.values()
-            if s.protocol == router.protocol and s.provider == provider
-        ]
-        close = difflib.get_close_matches(target.rsplit("@", 1)[0], candidates, n=1)
-        hint = f"; did you mean `{close[0]}`?" if close else ""
         yield RULE.finding(
-            f"router `{router.qualified}` uses service `{target}`,"
-            f" {context.project.missing_reason(provider)};"
-            f" Traefik disables the router and answers 404{hint}",
+            f"router `{router.qualified}` uses service `{found.target}`, {found.reason};"
+            f" Traefik disables the router and answers 404{found.hint}",
             router.service.origin,
-            fix=f"Use service `{close[0]}`" if close else None,
+            fix=f"Use service `{found.suggestion}`" if found.suggestion else None,
             unsafe=True,
         )
 

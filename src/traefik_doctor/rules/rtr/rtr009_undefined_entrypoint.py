@@ -42,8 +42,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from traefik_doctor.findings import Finding, Severity
+from traefik_doctor.model.references import suggest
 from traefik_doctor.rules.base import Context, Rule
-from traefik_doctor.rules.rtr._common import quoted_list, suggest
+from traefik_doctor.rules.rtr._common import quoted_list
 
 
 def check(context: Context) -> Iterator[Finding]:

@@ -53,9 +53,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from traefik_doctor.findings import Finding, Severity
-from traefik_doctor.model.dynamic import qualify
+from traefik_doctor.model.references import missing, suggest
 from traefik_doctor.rules.base import Context, Rule
-from traefik_doctor.rules.rtr._common import INTERNAL_PROVIDER, provider_loaded, suggest
 
 
 def check(context: Context) -> Iterator[Finding]:
@@ -90,29 +89,21 @@ def _router_references(context: Context) -> Iterator[Finding]:
         if tls is None:
             continue
         options = tls.options
-        if options is not None and options.text.strip():
-            name = options.text.strip()
-            target = qualify(name, router.provider)
-            bare, _, provider = target.rpartition("@")
-            if (
-                bare != "default"
-                and provider != INTERNAL_PROVIDER
-                and f"tls:{target}" not in dynamic.tls_options
-                and provider_loaded(context, provider)
-            ):
-                hint = suggest(
-                    bare, [o.name for o in dynamic.tls_options.values() if o.provider == provider]
-                )
-                extra = f"; did you mean `{hint}`?" if hint else ""
-                yield RULE.finding(
-                    f"router `{router.qualified}` uses TLS options `{target}`, which are not"
-                    f" defined; Traefik disables the router (404){extra}",
-                    options.origin,
-                    fix=f"Use TLS options `{hint}`"
-                    if hint
-                    else "Define the TLS options or remove the reference",
-                    unsafe=True,
-                )
+        found = (
+            missing(project, dynamic.tls_options, "tls", options.text, router.provider)
+            if options is not None and options.text.strip() != "default"
+            else None
+        )
+        if options is not None and found is not None:
+            yield RULE.finding(
+                f"router `{router.qualified}` uses TLS options `{found.target}`, {found.reason};"
+                f" Traefik disables the router (404){found.hint}",
+                options.origin,
+                fix=f"Use TLS options `{found.suggestion}`"
+                if found.suggestion
+                else "Define the TLS options or remove the reference",
+                unsafe=True,
+            )
         resolver = tls.cert_resolver
         if resolver is not None and resolver.text.strip() and project.static.present:
             name = resolver.text.strip()

@@ -45,42 +45,38 @@ The suggested name is a guess by spelling; check it before applying.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 
 from traefik_doctor.findings import Finding, Severity
-from traefik_doctor.model.dynamic import qualify
+from traefik_doctor.model.references import missing
 from traefik_doctor.rules.base import Context, Rule
-from traefik_doctor.rules.svc._refs import provider_loaded
 
 BUILT_IN = frozenset({"default@internal"})
 
 
 def check(context: Context) -> Iterator[Finding]:
-    dynamic = context.project.dynamic
-    for service in dynamic.services.values():
+    project = context.project
+    for service in project.dynamic.services.values():
         ref = service.servers_transport
-        if ref is None or not ref.text.strip():
+        if ref is None:
             continue
-        target = qualify(ref.text.strip(), service.provider)
-        if target in BUILT_IN or f"{service.protocol}:{target}" in dynamic.servers_transports:
+        found = missing(
+            project,
+            project.dynamic.servers_transports,
+            service.protocol,
+            ref.text,
+            service.provider,
+            builtin=BUILT_IN,
+        )
+        if found is None:
             continue
-        provider = target.rsplit("@", 1)[1]
-        if not provider_loaded(context.project, provider):
-            continue
-        candidates = [
-            t.name
-            for t in dynamic.servers_transports.values()
-            if t.protocol == service.protocol and t.provider == provider
-        ]
-        close = difflib.get_close_matches(target.rsplit("@", 1)[0], candidates, n=1)
-        hint = f"; did you mean `{close[0]}`?" if close else ""
         yield RULE.finding(
-            f"service `{service.qualified}` uses servers transport `{target}`,"
-            f" {context.project.missing_reason(provider)}; Traefik disables the service and"
-            f" its routers (404){hint}",
+            f"service `{service.qualified}` uses servers transport `{found.target}`,"
+            f" {found.reason}; Traefik disables the service and its routers (404){found.hint}",
             ref.origin,
-            fix=f"Use servers transport `{close[0]}`" if close else "Define the servers transport",
+            fix=f"Use servers transport `{found.suggestion}`"
+            if found.suggestion
+            else "Define the servers transport",
             unsafe=True,
         )
 

@@ -54,9 +54,9 @@ from collections.abc import Iterator
 
 from traefik_doctor.findings import Finding, Severity
 from traefik_doctor.loaders.tree import Mapping, Null, Sequence
-from traefik_doctor.model.dynamic import Service, qualify
+from traefik_doctor.model.dynamic import Service
+from traefik_doctor.model.references import missing
 from traefik_doctor.rules.base import Context, Rule
-from traefik_doctor.rules.svc._refs import provider_loaded
 
 
 def _standalone(service: Service) -> bool:
@@ -102,20 +102,19 @@ def check(context: Context) -> Iterator[Finding]:
                 )
             continue
         for ref in service.refs:
-            name = ref.name.text.strip()
-            if not name:
-                continue
-            target = qualify(name, service.provider)
-            provider = target.rsplit("@", 1)[1]
-            if provider == "internal" or not provider_loaded(context.project, provider):
-                continue
-            if dynamic.find_service(service.protocol, name, service.provider) is not None:
+            found = missing(
+                context.project, dynamic.services, service.protocol, ref.name.text, service.provider
+            )
+            if found is None:
                 continue
             yield RULE.finding(
-                f"service `{service.qualified}` ({ref.role}) names service `{target}`, which"
-                " is not defined; Traefik disables the service and its routers (404)",
+                f"service `{service.qualified}` ({ref.role}) names service `{found.target}`,"
+                f" {found.reason}; Traefik disables the service and its routers (404)"
+                f"{found.hint}",
                 ref.name.origin,
-                fix="Name a defined service",
+                fix=f"Name service `{found.suggestion}`"
+                if found.suggestion
+                else "Name a defined service",
             )
 
 
