@@ -24,8 +24,8 @@ example: install
 	$(BIN)/traefik-doctor check examples/clean-app
 
 lint: install-dev
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
 	$(BIN)/python -m mypy
 
 test: lint

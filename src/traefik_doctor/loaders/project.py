@@ -23,6 +23,7 @@ from traefik_doctor.loaders.files import (
     list_provider_directory,
     read_bounded,
 )
+from traefik_doctor.loaders.templates import template_actions
 from traefik_doctor.loaders.tomltree import load_toml
 from traefik_doctor.loaders.tree import Mapping, Node
 from traefik_doctor.loaders.yamltree import ParseFailure, load_yaml
@@ -153,6 +154,7 @@ def load_project(target: Path, static_path: Path | None = None) -> Project:
             doc, issue = read_document(path, root, Role.DYNAMIC, "file")
             documents.append(doc)
             provider.documents.append(doc)
+            doc.templates = template_actions(doc.source.data)
             if issue:
                 issues.append(issue)
             if doc.tree is not None:

@@ -7,6 +7,7 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from traefik_doctor.loaders.templates import TemplateAction
 from traefik_doctor.loaders.tree import Entry, Node, duplicate_pairs
 from traefik_doctor.loaders.yamltree import ParseFailure
 from traefik_doctor.model.docker import Container, TraefikContainer
@@ -40,6 +41,8 @@ class Document:
     failure: ParseFailure | None = None
     schema_issues: list[SchemaIssue] = field(default_factory=list)
     fragment: Fragment | None = None
+    templates: list[TemplateAction] = field(default_factory=list)
+    """Go template actions (``{{ }}``) Traefik executes before parsing (file provider)."""
 
     _duplicates: list[tuple[Entry, Entry]] | None = field(default=None, repr=False)
 
@@ -54,6 +57,8 @@ class Document:
     def rejected(self) -> bool:
         """Would Traefik refuse this document? (syntax, duplicate key, decode errors)."""
         if self.failure is not None or self.duplicates:
+            return True
+        if any(action.problem for action in self.templates):
             return True
         tolerated = (SchemaIssueKind.UNKNOWN_TOP_LEVEL, SchemaIssueKind.NULL_ENTRY)
         return any(issue.kind not in tolerated for issue in self.schema_issues)

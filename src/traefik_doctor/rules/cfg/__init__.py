@@ -16,6 +16,7 @@ from traefik_doctor.rules.cfg import (
     cfg012_empty_section,
     cfg013_ignored_static_source,
     cfg014_file_not_checked,
+    cfg015_template_error,
 )
 
 RULES: tuple[Rule, ...] = (
@@ -31,6 +32,7 @@ RULES: tuple[Rule, ...] = (
     cfg010_conflicting_definition.RULE,
     cfg011_removed_in_v3.RULE,
     cfg012_empty_section.RULE,
-    cfg014_file_not_checked.RULE,
     cfg013_ignored_static_source.RULE,
+    cfg014_file_not_checked.RULE,
+    cfg015_template_error.RULE,
 )

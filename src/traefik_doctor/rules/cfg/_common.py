@@ -38,6 +38,9 @@ def first_rejection(document: Document) -> Origin | None:
     ]
     if document.tree is not None:
         candidates.extend(second.key_origin for _first, second in document.duplicates)
+    candidates.extend(
+        Origin(document.source, action.offset) for action in document.templates if action.problem
+    )
     if not candidates:
         return None
     return min(candidates, key=lambda origin: origin.offset or 0)
