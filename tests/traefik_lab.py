@@ -67,12 +67,18 @@ class Running:
 
 @contextmanager
 def run_traefik(
-    static_file: Path, workdir: Path, api_port: int, cwd: Path | None = None
+    static_file: Path,
+    workdir: Path,
+    api_port: int,
+    cwd: Path | None = None,
+    stop_grace: float = 0.5,
 ) -> Iterator[Running]:
     """Start Traefik with ``static_file``; the API must be on 127.0.0.1:``api_port``.
 
     ``cwd`` is Traefik's working directory, against which it resolves relative paths such as
-    certificate files (default: ``workdir``)."""
+    certificate files (default: ``workdir``). On the way out Traefik gets SIGTERM, then
+    SIGKILL after ``stop_grace`` seconds: it closes its entry points at once but lingers
+    about two seconds before exiting, which would dominate a test suite of short runs."""
     output = workdir / "traefik.out"
     env = {key: value for key, value in os.environ.items() if not key.startswith("TRAEFIK_")}
     with output.open("wb") as sink:
@@ -90,7 +96,7 @@ def run_traefik(
         if process.poll() is None:
             process.terminate()
             try:
-                process.wait(timeout=10)
+                process.wait(timeout=stop_grace)
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=5)

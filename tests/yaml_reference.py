@@ -1,4 +1,7 @@
-"""YAML to document tree, with rapidyaml.
+"""The previous YAML loader (one rapidyaml call per node and field), kept as the oracle of
+tests/test_yamltree_equivalence.py. Do not use it from the program.
+
+Original notes: YAML to document tree, with rapidyaml.
 
 Why rapidyaml: Traefik loads 10,000 routers in about 1.4 s; PyYAML's C parser alone needs about
 as long, rapidyaml parses the same file 40 times faster. Positions are byte offsets computed
@@ -152,7 +155,8 @@ class _Converter:
         return self._offset(t.key(n), bool(t.type(n) & _KEYQUO))
 
     def _offset(self, view: object, quoted: bool) -> int | None:
-        addr = address(view)
+        # Fixed here too (was a TypeError): a key with no text (`: x`) has no view.
+        addr = address(view) if view is not None else 0
         if not addr:
             return None
         offset = addr - self.base

@@ -2,7 +2,12 @@
 
 Why rapidyaml: Traefik loads 10,000 routers in about 1.4 s; PyYAML's C parser alone needs about
 as long, rapidyaml parses the same file 40 times faster. Positions are byte offsets computed
-from the memoryviews rapidyaml hands out (see ``_bufaddr``).
+from the memoryviews rapidyaml hands out (see ``_bufaddr``), only when a finding needs one.
+
+Walking rapidyaml's tree through its Python bindings costs a call per node and field; the
+node fields are instead copied out of rapidyaml's node array in bulk (``_raw_columns``). That
+reads rapidyaml 0.15's memory layout (the version is pinned), so it is checked once per process
+against the bindings on a sample document, and the bindings are used if they disagree.
 
 Go's YAML decoder (which Traefik uses) and this loader agree on what matters for
 configuration: syntax errors, duplicate keys (both reject them), anchors, aliases and merge
@@ -12,8 +17,10 @@ bomb is reported as a syntax error the way Go reports "excessive aliasing".
 
 from __future__ import annotations
 
+import ctypes
 import os
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import ryml
@@ -104,6 +111,7 @@ def _failure_from(exc: ryml.ExceptionBasic, source: Source, provider: str) -> Pa
 
 
 _MAP, _SEQ, _VAL = ryml.MAP, ryml.SEQ, ryml.VAL
+_MAP_SEQ = _MAP | _SEQ
 _VALREF, _KEYREF, _VALANCH = ryml.VALREF, ryml.KEYREF, ryml.VALANCH
 _VALQUO, _KEYQUO = ryml.VALQUO, ryml.KEYQUO
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
@@ -152,7 +160,8 @@ class _Converter:
         return self._offset(t.key(n), bool(t.type(n) & _KEYQUO))
 
     def _offset(self, view: object, quoted: bool) -> int | None:
-        addr = address(view)
+        # a key with no text (`: x`) has no view: no position (it used to raise TypeError)
+        addr = address(view) if view is not None else 0
         if not addr:
             return None
         offset = addr - self.base
@@ -189,66 +198,95 @@ class _Converter:
 
     def _build(self, top: int) -> Node:
         t = self.t
-        first_child = t.first_child
-        next_sibling = t.next_sibling
         node_type = t.type
-        key_of = t.key
-        val_of = t.val
         merges: list[tuple[Mapping, Node]] = []
         duplicates: list[tuple[Entry, Entry]] = []
         root = self._leaf(top, node_type(top), top_level=True)
         if not isinstance(root, Mapping | Sequence) or node_type(top) & _VALREF:
             return root
+        # The node fields, read in bulk (see ``_Columns``): a list index instead of a call
+        # into rapidyaml per field and node.
+        cols = _columns(t)
+        types, first_child, next_sibling = cols.types, cols.first_child, cols.next_sibling
+        key_ptr, key_len = cols.key_ptr, cols.key_len
+        val_ptr, val_len = cols.val_ptr, cols.val_len
+        reader = _TextReader(self.buffer, self.base)
+        slow_text = reader.text
+        # ASCII buffer: a scalar's text is a slice of the decoded buffer (inlined below).
+        decoded = reader.decoded if reader.decoded is not None else ""
+        base, size = self.base, reader.size if reader.decoded is not None else -1
+        anchors = self.anchors
         # Depth-first, in document order (anchors come before their aliases): one frame per
         # open container holding its next child; scalars are handled in place.
-        stack: list[list[Any]] = [[first_child(top), root]]
+        stack: list[list[Any]] = [[first_child[top], root]]
         while stack:
             frame = stack[-1]
             c = frame[0]
-            if c == _NONE:
-                stack.pop()
-                continue
-            frame[0] = next_sibling(c)
             parent = frame[1]
-            ty = node_type(c)
-            node: Node
-            if ty & _VALREF:
-                node = self._alias(c)
-            elif ty & (_MAP | _SEQ):
-                self.expanded += 1
-                where = (self, c, _CONTAINER_START)
-                node = Mapping(None, where) if ty & _MAP else Sequence(None, None, where)
-                if len(stack) >= MAX_DEPTH:
-                    raise _ConversionError(f"nesting deeper than {MAX_DEPTH} levels", None)
-                stack.append([first_child(c), node])
-            else:
-                self.expanded += 1
-                view = val_of(c) if ty & _VAL else None
-                text = str(view, "utf-8", "replace") if view is not None else ""
-                if not ty & _VALQUO and text in _NULLS:
-                    node = Null(
-                        None, (self, c, _KEY_START if parent.__class__ is Mapping else _VALUE_START)
-                    )
+            in_map = parent.__class__ is Mapping
+            descend = False
+            while c != _NONE:
+                ty = types[c]
+                nxt = next_sibling[c]
+                node: Node
+                if ty & _VALREF:
+                    node = self._alias(c)
+                elif ty & _MAP_SEQ:
+                    self.expanded += 1
+                    where = (self, c, _CONTAINER_START)
+                    node = Mapping(None, where) if ty & _MAP else Sequence(None, None, where)
+                    if len(stack) >= MAX_DEPTH:
+                        raise _ConversionError(f"nesting deeper than {MAX_DEPTH} levels", None)
+                    frame[0] = nxt
+                    stack.append([first_child[c], node])
+                    descend = True
                 else:
-                    node = Scalar(None, text, bool(ty & _VALQUO), (self, c, _VALUE_START))
-            if ty & _VALANCH:
-                self.anchors[str(t.val_anchor(c), "utf-8", "replace")] = node
-            if parent.__class__ is Mapping:
-                kview = key_of(c)  # a key with no text (`: x`) is an empty key, not a crash
-                key = str(kview, "utf-8", "replace") if kview is not None else ""
-                if key == "<<" and not ty & _KEYQUO:
-                    merges.append((parent, node))
-                    continue
-                entries = parent.entries
-                entry = Entry(key, None, node, (self, c, _KEY_START))
-                first = entries.get(key)
-                if first is None:
-                    entries[key] = entry
+                    self.expanded += 1
+                    text = ""
+                    if ty & _VAL:
+                        length = val_len[c]
+                        if length:
+                            start = val_ptr[c] - base
+                            end = start + length
+                            if start >= 0 and end <= size:
+                                text = decoded[start:end]
+                            else:
+                                text = slow_text(val_ptr[c], length)
+                    if not ty & _VALQUO and text in _NULLS:
+                        node = Null(None, (self, c, _KEY_START if in_map else _VALUE_START))
+                    else:
+                        node = Scalar(None, text, ty & _VALQUO != 0, (self, c, _VALUE_START))
+                if ty & _VALANCH:
+                    anchors[str(t.val_anchor(c), "utf-8", "replace")] = node
+                if in_map:
+                    # a key with no text (`: x`) is an empty key, not a crash
+                    length = key_len[c]
+                    key = ""
+                    if length:
+                        start = key_ptr[c] - base
+                        end = start + length
+                        if start >= 0 and end <= size:
+                            key = decoded[start:end]
+                        else:
+                            key = slow_text(key_ptr[c], length)
+                    if key == "<<" and not ty & _KEYQUO:
+                        merges.append((parent, node))
+                    else:
+                        entries = parent.entries
+                        entry = Entry(key, None, node, (self, c, _KEY_START))
+                        first = entries.get(key)
+                        if first is None:
+                            entries[key] = entry
+                        else:
+                            parent.duplicates.append((first, entry))
+                            duplicates.append((first, entry))
                 else:
-                    parent.duplicates.append((first, entry))
-                    duplicates.append((first, entry))
-            else:
-                parent.items.append(node)
+                    parent.items.append(node)
+                if descend:
+                    break
+                c = nxt
+            if not descend:
+                stack.pop()
         # Merge keys: explicit keys win over merged ones, whatever their order.
         for target, merged in reversed(merges):
             sources = merged.items if isinstance(merged, Sequence) else [merged]
@@ -320,3 +358,129 @@ def _size(node: Node, memo: dict[int, int]) -> int:
             total = 1
         memo[id(current)] = total
     return memo[id(node)]
+
+
+# Reading the node fields in bulk.
+#
+# Converting 100,000 nodes through one rapidyaml call per field was most of the load time. The
+# tree keeps its nodes in one array of ``NodeData`` structs (rapidyaml 0.15, 64-bit):
+#   type; key {tag, scalar, anchor}; val {tag, scalar, anchor}  (each a pointer and a length);
+#   parent, first_child, last_child, next_sibling, prev_sibling
+# i.e. 18 machine words, the array's address being the tree's first member. That array is
+# copied once and split into the columns the converter needs. The layout is checked against
+# rapidyaml's own accessors on a probe document (every node and field the converter reads);
+# another version or layout falls back to reading the same columns through those accessors.
+
+_WORDS = 18
+_TYPE, _KEY_PTR, _KEY_LEN, _VAL_PTR, _VAL_LEN, _FIRST_CHILD, _NEXT_SIBLING = 0, 3, 4, 9, 10, 14, 16
+_PROBE = (
+    b"plain: value\n'single': 'it''s'\n\"double\": \"a\\tb \\u00e9 \\L\"\n"
+    b"empty:\nseq:\n  - &anchor {flow: [1, 2.5, ~]}\n  - *anchor\n  - |\n    block\n"
+    b": no key\nmerge:\n  <<: *anchor\n  x: >\n    folded\n"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Columns:
+    """The fields of every node, indexed by node id."""
+
+    types: list[int]
+    key_ptr: list[int]
+    key_len: list[int]
+    val_ptr: list[int]
+    val_len: list[int]
+    first_child: list[int]
+    next_sibling: list[int]
+
+
+def _raw_columns(tree: Any) -> _Columns:
+    array = ctypes.c_void_p.from_address(int(tree.this)).value or 0
+    words = memoryview(ctypes.string_at(array, tree.capacity() * _WORDS * 8)).cast("Q")
+    return _Columns(
+        *(
+            words[field::_WORDS].tolist()
+            for field in (
+                _TYPE,
+                _KEY_PTR,
+                _KEY_LEN,
+                _VAL_PTR,
+                _VAL_LEN,
+                _FIRST_CHILD,
+                _NEXT_SIBLING,
+            )
+        )
+    )
+
+
+def _view(view: Any) -> tuple[int, int]:
+    return (address(view), len(view)) if view is not None and len(view) else (0, 0)
+
+
+def _api_columns(tree: Any) -> _Columns:
+    """The same columns through rapidyaml's accessors (slow; when the layout is unknown)."""
+    size = tree.capacity()
+    cols = _Columns(*([0] * size for _ in range(7)))
+    stack = [tree.root_id()]
+    while stack:
+        n = stack.pop()
+        cols.types[n] = tree.type(n)
+        cols.first_child[n] = tree.first_child(n)
+        cols.next_sibling[n] = tree.next_sibling(n)
+        if tree.has_key(n):
+            cols.key_ptr[n], cols.key_len[n] = _view(tree.key(n))
+        cols.val_ptr[n], cols.val_len[n] = _view(tree.val(n))
+        child = tree.first_child(n)
+        while child != _NONE:
+            stack.append(child)
+            child = tree.next_sibling(child)
+    return cols
+
+
+@cache
+def _layout_known() -> bool:
+    """Whether ``_raw_columns`` reads what rapidyaml's accessors return (checked once)."""
+    if (
+        not str(getattr(ryml, "version", "")).startswith("0.15.")
+        or ctypes.sizeof(ctypes.c_void_p) != 8
+    ):
+        return False
+    buffer = bytearray(_PROBE)
+    tree = _parse(buffer)
+    raw, api = _raw_columns(tree), _api_columns(tree)
+    for n in range(tree.size()):
+        for column in _Columns.__slots__:
+            found, expected = getattr(raw, column)[n], getattr(api, column)[n]
+            if column.endswith(("_ptr", "_len")) and not getattr(api, column[:4] + "len")[n]:
+                continue  # no text: only the length (0) matters
+            if found != expected:
+                return False
+    return True
+
+
+def _columns(tree: Any) -> _Columns:
+    return _raw_columns(tree) if _layout_known() else _api_columns(tree)
+
+
+class _TextReader:
+    """Scalar text from a pointer and a length: in the parsed buffer, or in the tree's arena
+    (where rapidyaml puts the few unescaped scalars longer than their source)."""
+
+    __slots__ = ("base", "buffer", "decoded", "size")
+
+    def __init__(self, buffer: bytearray, base: int) -> None:
+        self.buffer = buffer
+        self.base = base
+        self.size = len(buffer)
+        # ASCII (the usual case): one decode, then a slice per scalar.
+        self.decoded = buffer.decode("ascii") if buffer.isascii() else None
+
+    def text(self, ptr: int, length: int) -> str:
+        if not length:
+            return ""
+        start = ptr - self.base
+        end = start + length
+        if start >= 0 and end <= self.size:
+            if self.decoded is not None:
+                return self.decoded[start:end]
+            return self.buffer[start:end].decode("utf-8", "replace")
+        return ctypes.string_at(ptr, length).decode("utf-8", "replace")
