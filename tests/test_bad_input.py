@@ -163,6 +163,16 @@ def test_unreadable_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert codes & {"CFG001", "CFG014"}
 
 
+def test_fifo_named_like_a_config_file_does_not_block(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A named pipe `x.yml` would block a plain open() forever (readers wait for a writer);
+    it is reported, not read. Unlike chmod 000, this denies reading even to root."""
+    dynamic = _project(tmp_path)
+    os.mkfifo(dynamic / "pipe.yml")
+    assert "CFG014" in _check(tmp_path, capsys)
+
+
 YAMLISH = st.text(
     alphabet=st.sampled_from(list("abc:-[]{}&*!|>'\"#?,%@`\t\n \\0x\u00e9")), max_size=300
 )

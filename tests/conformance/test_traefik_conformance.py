@@ -205,6 +205,8 @@ def test_traefik_agrees(case: Case, claim: dict[str, Any], tmp_path: Path) -> No
                 if r.get("status") == "disabled"
             ]
             assert disabled == [], f"routers disabled by Traefik: {disabled}"
+            if error:
+                assert _wait(lambda: error in running.log(), 5), running.log()[-3000:]
             return
         wanted = list(claim.get("routers", []))
         assert wanted, "router-* outcomes need `routers`"

@@ -78,10 +78,10 @@ def check(context: Context) -> Iterator[Finding]:
         if not service.servers or service.health_check is not None:
             continue
         count = len(service.servers)
-        servers = "its server" if count == 1 else f"its {count} servers"
+        servers = "its server stays" if count == 1 else f"its {count} servers stay"
         yield RULE.finding(
-            f"service `{service.qualified}` has no health check: {servers} stay in rotation"
-            " when they die, and the API shows them `UP`",
+            f"service `{service.qualified}` has no health check: {servers} in rotation"
+            " when down, and the API shows `UP`",
             service.kind_origin or service.origin,
             fix="Add `healthCheck` with a `path` the backend serves",
             unsafe=True,
