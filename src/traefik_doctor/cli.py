@@ -15,7 +15,8 @@ from pathlib import Path
 
 from traefik_doctor import __version__
 from traefik_doctor.errors import ToolError, UsageError
-from traefik_doctor.findings import Severity
+from traefik_doctor.findings import Finding, Severity
+from traefik_doctor.source import Source
 
 FORMATS = ("text", "json", "sarif", "junit", "github")
 
@@ -72,6 +73,15 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="file for the --format before it",
     )
+    check.add_argument(
+        "--go-src",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="DIR",
+        help="a directory with Go code outside the checked path (repeatable)",
+    )
+    check.add_argument("--no-go", action="store_true", help="do not read Go code")
     check.add_argument("--select", action="append", default=[], metavar="CODES")
     check.add_argument("--ignore", action="append", default=[], metavar="CODES")
     check.add_argument("--profile", choices=("dev", "prod"))
@@ -133,8 +143,8 @@ def _check(args: argparse.Namespace) -> int:
     from traefik_doctor.settings import load_settings
 
     pairs = _outputs(args.reports)
-    findings = []
-    sources = {}
+    findings: list[Finding] = []
+    sources: dict[str, Source] = {}
     roots = []
     crashed: list[str] = []
     fail_on = Severity.ERROR
@@ -154,11 +164,16 @@ def _check(args: argparse.Namespace) -> int:
             settings.fail_on = Severity.parse(args.fail_on)
         if args.static:
             settings.static = args.static
+        if args.go_src:
+            settings.go_src = [*settings.go_src, *(path.resolve() for path in args.go_src)]
+        if args.no_go:
+            settings.go = False
         _check_codes(settings.select + settings.ignore, BY_CODE)
         fail_on = settings.fail_on
         result = run_check(target, settings)
         findings.extend(result.findings)
         sources.update(result.project.sources())
+        _add_other_sources(result.findings, result.project.root, sources)
         roots.append(str(result.project.root))
         crashed.extend(result.crashed)
     infos = {
@@ -183,6 +198,20 @@ def _check(args: argparse.Namespace) -> int:
     if crashed:
         return 2
     return 1 if any(f.severity.rank >= fail_on.rank for f in findings) else 0
+
+
+def _add_other_sources(findings: list[Finding], root: Path, sources: dict[str, Source]) -> None:
+    """Go files (and any other file a finding points at) for the code frames: configuration
+    files are already loaded, the rest is read here, bounded like every input."""
+    from traefik_doctor.loaders.files import read_bounded
+
+    for finding in findings:
+        for location in (finding.location, *(related.location for related in finding.related)):
+            if not location.path or location.path in sources or location.line is None:
+                continue
+            path = root / location.path
+            data = read_bounded(path).data if path.is_file() else None
+            sources[location.path] = Source(str(path), location.path, data or b"")
 
 
 def _check_codes(codes: list[str], known: Mapping[str, object]) -> None:

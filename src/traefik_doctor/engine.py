@@ -27,7 +27,13 @@ def run_check(
 ) -> CheckResult:
     from traefik_doctor.rules.registry import RULES
 
-    project = load_project(target, settings.static)
+    project = load_project(
+        target,
+        settings.static,
+        go=settings.go,
+        go_src=settings.go_src,
+        go_services=settings.go_services,
+    )
     context = Context(project, settings.profile)
     suppressions = Suppressions()
     for document in project.documents:

@@ -21,6 +21,12 @@ class Settings:
     fail_on: Severity = Severity.ERROR
     static: Path | None = None
     origin: str | None = None
+    go: bool = True
+    """Read the Go code (``--no-go`` turns it off)."""
+    go_src: list[Path] = field(default_factory=list)
+    """More directories with Go code (``--go-src``), besides the checked one."""
+    go_services: dict[str, str] = field(default_factory=dict)
+    """Explicit service -> Go program mapping: ``{"api@file" = "cmd/api"}``."""
 
     def selected(self, code: str) -> bool:
         if self.select and not any(code.startswith(prefix) for prefix in self.select):
@@ -28,7 +34,7 @@ class Settings:
         return not any(code.startswith(prefix) for prefix in self.ignore)
 
 
-_KEYS = {"select", "ignore", "profile", "fail-on", "static"}
+_KEYS = {"select", "ignore", "profile", "fail-on", "static", "go", "go-src", "go-services"}
 
 
 def load_settings(root: Path) -> Settings:
@@ -78,3 +84,22 @@ def _apply(settings: Settings, table: dict[str, object], where: str) -> None:
             raise UsageError(f"invalid config: {where}: {exc}") from None
     if "static" in table:
         settings.static = Path(str(table["static"]))
+    if "go" in table:
+        if not isinstance(table["go"], bool):
+            raise UsageError(f"invalid config: {where}: `go` must be true or false")
+        settings.go = table["go"]
+    if "go-src" in table:
+        raw = table["go-src"]
+        if not isinstance(raw, list) or not all(isinstance(x, str) for x in raw):
+            raise UsageError(f"invalid config: {where}: `go-src` must be a list of directories")
+        settings.go_src = [Path(x) for x in raw]
+    if "go-services" in table:
+        mapping = table["go-services"]
+        if not isinstance(mapping, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()
+        ):
+            raise UsageError(
+                f"invalid config: {where}: `go-services` maps service names to Go program"
+                " directories"
+            )
+        settings.go_services = dict(mapping)

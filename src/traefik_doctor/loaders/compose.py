@@ -394,6 +394,14 @@ def _container(
         first_line=first,
         last_line=last,
     )
+    build = body.find("build")
+    if build is not None:
+        context: Node | None = build.value
+        if isinstance(context, Mapping):
+            found_context = context.find("context")
+            context = found_context.value if found_context is not None else None
+        if isinstance(context, Scalar):
+            container.build = Value(context.text, context.origin, context.quoted)
     networks = body.find("networks")
     if networks is not None:
         if isinstance(networks.value, Sequence):

@@ -102,3 +102,20 @@ def display_path(path: Path, root: Path) -> str:
         return path.relative_to(root).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+_NOT_GO_SOURCE = frozenset({"vendor", "testdata", "node_modules"})
+
+
+def has_go_code(root: Path) -> bool:
+    """Whether a ``.go`` file lies under ``root`` where the Go tool would build it (not in
+    ``vendor``, ``testdata`` or hidden folders); stops at the first one."""
+    if root.is_file():
+        return root.suffix == ".go"
+    for _dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [
+            d for d in dirnames if d not in _NOT_GO_SOURCE and not d.startswith((".", "_"))
+        ]
+        if any(name.endswith(".go") for name in filenames):
+            return True
+    return False

@@ -8,8 +8,10 @@ normally started), or the checked files themselves when there is no static file.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
+from traefik_doctor.goscan.facts import GoScan
 from traefik_doctor.loaders.compose import (
     apply_compose,
     container_static,
@@ -19,6 +21,7 @@ from traefik_doctor.loaders.compose import (
 )
 from traefik_doctor.loaders.files import (
     display_path,
+    has_go_code,
     is_config_file,
     list_provider_directory,
     read_bounded,
@@ -99,8 +102,16 @@ def find_static(root: Path, explicit: Path | None) -> Path | None:
     return None
 
 
-def load_project(target: Path, static_path: Path | None = None) -> Project:
-    """Load everything under ``target`` (a directory, or one file)."""
+def load_project(
+    target: Path,
+    static_path: Path | None = None,
+    *,
+    go: bool = True,
+    go_src: Sequence[Path] = (),
+    go_services: dict[str, str] | None = None,
+) -> Project:
+    """Load everything under ``target`` (a directory, or one file): Traefik's configuration,
+    and unless ``go`` is False the Go code under it and under ``go_src``."""
     from traefik_doctor.schema.dynamic import DYNAMIC
     from traefik_doctor.schema.static import STATIC
 
@@ -166,7 +177,20 @@ def load_project(target: Path, static_path: Path | None = None) -> Project:
     project = Project(root, static, dynamic, documents, issues, provider)
     if compose is not None:
         apply_compose(project, compose)
+    project.go_services = dict(go_services or {})
+    if go:
+        roots = [root, *(path if path.is_absolute() else root / path for path in go_src)]
+        project.go = _scan_go(roots, root)
     return project
+
+
+def _scan_go(roots: list[Path], root: Path) -> GoScan | None:
+    """The Go facts, or None when there is no Go code (tree-sitter is then never imported)."""
+    if not any(has_go_code(path) for path in roots):
+        return None
+    from traefik_doctor.goscan.extract import scan
+
+    return scan(roots, root)
 
 
 def _file_provider(

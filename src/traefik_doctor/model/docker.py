@@ -28,6 +28,8 @@ class Container:
     """Would Traefik route to it (``traefik.enable`` or ``exposedByDefault``)."""
     first_line: int = 0
     last_line: int = 0
+    build: Value | None = None
+    """The build context (``build:`` or ``build.context``), relative to the compose file."""
 
     def port_numbers(self) -> list[tuple[int, Value]]:
         out = []

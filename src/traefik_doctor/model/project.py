@@ -7,6 +7,7 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from traefik_doctor.goscan.facts import GoScan
 from traefik_doctor.loaders.templates import TemplateAction
 from traefik_doctor.loaders.tree import Entry, Node, duplicate_pairs
 from traefik_doctor.loaders.yamltree import ParseFailure
@@ -113,6 +114,10 @@ class Project:
     """The compose service running Traefik, with its mounts (maps container paths)."""
     suppress_ranges: list[tuple[str, int, int, frozenset[str]]] = field(default_factory=list)
     """``traefik-doctor.ignore`` labels: (display path, first line, last line, codes)."""
+    go: GoScan | None = None
+    """Facts about the Go code under the project (None: no Go code, or ``--no-go``)."""
+    go_services: dict[str, str] = field(default_factory=dict)
+    """Explicit service -> Go program directory mapping, from the settings."""
     parsed_rules: dict[int, ParsedRule | None] = field(default_factory=dict, repr=False)
     """Each router's parsed rule by router identity (filled by ``model.routing``)."""
 

@@ -3,12 +3,21 @@ area's ``__init__``."""
 
 from __future__ import annotations
 
-from traefik_doctor.rules import cfg, mw, ops, rtr, svc, tls
+from traefik_doctor.rules import cfg, go, mw, ops, rtr, svc, tls, tmo
 from traefik_doctor.rules.base import Rule
 
 RULES: tuple[Rule, ...] = tuple(
     sorted(
-        (*cfg.RULES, *rtr.RULES, *svc.RULES, *mw.RULES, *tls.RULES, *ops.RULES),
+        (
+            *cfg.RULES,
+            *rtr.RULES,
+            *svc.RULES,
+            *mw.RULES,
+            *tls.RULES,
+            *ops.RULES,
+            *tmo.RULES,
+            *go.RULES,
+        ),
         key=lambda rule: rule.code,
     )
 )

@@ -8,6 +8,7 @@ from traefik_doctor.rules.tls import (
     tls004_host_not_covered,
     tls005_incomplete_chain,
     tls006_insecure_skip_verify,
+    tls007_go_client_insecure_skip_verify,
     tls008_weak_tls_options,
 )
 
@@ -18,5 +19,6 @@ RULES: tuple[Rule, ...] = (
     tls004_host_not_covered.RULE,
     tls005_incomplete_chain.RULE,
     tls006_insecure_skip_verify.RULE,
+    tls007_go_client_insecure_skip_verify.RULE,
     tls008_weak_tls_options.RULE,
 )

@@ -1,0 +1,3 @@
+module example.com/broken-app
+
+go 1.19

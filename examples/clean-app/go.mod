@@ -1,0 +1,3 @@
+module example.com/clean-app
+
+go 1.19

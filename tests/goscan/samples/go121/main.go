@@ -1,0 +1,18 @@
+// Command go121 uses Go 1.22 mux patterns while its go.mod still says 1.21: they never match.
+package main
+
+import (
+	"log"
+	"net/http"
+)
+
+func getUser(w http.ResponseWriter, r *http.Request) {}
+
+func main() {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /api/v1/users/{id}", getUser)
+	mux.HandleFunc("DELETE api.example.com/api/v1/users/{id}", getUser)
+	mux.HandleFunc("/files/{path...}", getUser)
+	mux.HandleFunc("/{$}", getUser)
+	log.Fatal(http.ListenAndServe(":8080", mux))
+}

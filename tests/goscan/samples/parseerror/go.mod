@@ -1,0 +1,3 @@
+module example.com/parseerror
+
+go 1.26

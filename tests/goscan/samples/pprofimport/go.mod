@@ -1,0 +1,3 @@
+module example.com/pprofimport
+
+go 1.19

@@ -1,0 +1,3 @@
+module example.com/healthapp
+
+go 1.19

@@ -1,0 +1,3 @@
+module example.com/idleapp
+
+go 1.19

@@ -1,0 +1,3 @@
+module example.com/pproflocal
+
+go 1.19
