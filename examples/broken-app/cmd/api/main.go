@@ -45,6 +45,9 @@ func main() {
 		fmt.Fprintln(w, status)
 	})
 
+	// Metrics and pprof for the team, on the port Traefik's API already uses.
+	go func() { log.Println(http.ListenAndServe(":8080", nil)) }()
+
 	srv := &http.Server{
 		Addr:         ":" + port,
 		ReadTimeout:  10 * time.Second,
