@@ -199,3 +199,23 @@ def test_committed_rule_reference_is_current(capsys: pytest.CaptureFixture[str])
     assert main(["rules", "--format", "markdown"]) == 0
     committed = (Path(__file__).parent.parent / "docs" / "rules.md").read_text(encoding="utf-8")
     assert capsys.readouterr().out == committed
+
+
+def test_no_go_and_go_src(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    broken = EXAMPLES / "broken-app"
+    _, with_go = codes(capsys, str(broken))
+    _, without_go = codes(capsys, str(broken), "--no-go")
+    assert "TMO001" in with_go and "TMO001" not in without_go
+    # The same configuration with the Go code kept elsewhere: --go-src brings it back.
+    config = tmp_path / "config"
+    config.mkdir()
+    for name in ("traefik.yml", "dynamic"):
+        source = broken / name
+        if source.is_dir():
+            (config / name).mkdir()
+            for file in source.iterdir():
+                (config / name / file.name).write_bytes(file.read_bytes())
+        else:
+            (config / name).write_bytes(source.read_bytes())
+    assert "TMO001" not in codes(capsys, str(config))[1]
+    assert "TMO001" in codes(capsys, str(config), "--go-src", str(broken))[1]
