@@ -44,56 +44,38 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from traefik_doctor.findings import Finding, Location, Severity
-from traefik_doctor.model.gomux import describe, nearby, router_backends
-from traefik_doctor.model.rewrite import path_middlewares, samples
-from traefik_doctor.model.routing import parsed_rule
+from traefik_doctor.model.gomux import describe, nearby
 from traefik_doctor.rules.base import Context, Rule
 from traefik_doctor.rules.go.common import listener_note
-from traefik_doctor.rules.go.served import check_sample
+from traefik_doctor.rules.go.served import unserved
 from traefik_doctor.source import Origin
 
 
 def check(context: Context) -> Iterator[Finding]:
     project = context.project
-    if project.go is None:
-        return
-    for router in project.dynamic.http_routers():
-        if path_middlewares(project, router):
+    for router, backend, missed in unserved(project, rewriting=False):
+        if not missed.attempt.reaches_backend:
             continue
-        parsed = parsed_rule(project, router)
-        if parsed is None or parsed.error is not None:
-            continue
-        found = samples(parsed)
-        if not found:
-            continue
-        for backend in router_backends(project, router):
-            if not backend.routes:
-                continue
-            for sample in found:
-                missed = check_sample(project, router, backend, sample)
-                if missed is None or not missed.attempt.reaches_backend:
-                    continue
-                near = nearby(backend.routes, sample.path)
-                shown = ", ".join(describe(route) for route in near)
-                what = (
-                    f"`{sample.matcher}(`{sample.path}`)`" if sample.matcher else f"`{sample.path}`"
-                )
-                scope = "nor anything below it" if sample.prefix else ""
-                method = f" for {sample.methods[0]}" if len(set(sample.methods)) == 1 else ""
-                related: list[tuple[Origin | Location, str]] = [
-                    (route.location, f"Go route {describe(route)}") for route in near
-                ]
-                related.append((backend.server.location, f"Go server ({backend.backend.how})"))
-                yield RULE.finding(
-                    f"router `{router.qualified}` forwards {what} unchanged to the Go server "
-                    f"{listener_note(backend.server)}, which serves no route for "
-                    f"`{sample.path}`{method} {scope}".rstrip()
-                    + f" (the Go server answers 404); its routes nearby: {shown}. "
-                    "Routes registered dynamically are not seen by the static scan",
-                    sample.origin,
-                    related=related,
-                    fix="match the rule's path to a Go route, or register the Go handler",
-                )
+        sample = missed.sample
+        near = nearby(backend.routes, sample.path)
+        shown = ", ".join(describe(route) for route in near)
+        what = f"`{sample.matcher}(`{sample.path}`)`" if sample.matcher else f"`{sample.path}`"
+        scope = "nor anything below it" if sample.prefix else ""
+        method = f" for {sample.methods[0]}" if len(set(sample.methods)) == 1 else ""
+        related: list[tuple[Origin | Location, str]] = [
+            (route.location, f"Go route {describe(route)}") for route in near
+        ]
+        related.append((backend.server.location, f"Go server ({backend.backend.how})"))
+        yield RULE.finding(
+            f"router `{router.qualified}` forwards {what} unchanged to the Go server "
+            f"{listener_note(backend.server)}, which serves no route for "
+            f"`{sample.path}`{method} {scope}".rstrip()
+            + f" (the Go server answers 404); its routes nearby: {shown}. "
+            "Routes registered dynamically are not seen by the static scan",
+            sample.origin,
+            related=related,
+            fix="match the rule's path to a Go route, or register the Go handler",
+        )
 
 
 RULE = Rule(

@@ -13,13 +13,21 @@ route serves is the classic strip-prefix mistake, reported even when other reque
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from traefik_doctor.goscan.facts import GoRoute
 from traefik_doctor.model.dynamic import Router
-from traefik_doctor.model.gomux import RouterBackend, example_path, serving_route, under
+from traefik_doctor.model.gomux import (
+    RouterBackend,
+    example_path,
+    router_backends,
+    serving_route,
+    under,
+)
 from traefik_doctor.model.project import Project
-from traefik_doctor.model.rewrite import Rewrite, Sample, rewriter
+from traefik_doctor.model.rewrite import Rewrite, Sample, path_middlewares, rewriter, samples
+from traefik_doctor.model.routing import parsed_rule
 
 MAX_CANDIDATES = 500
 """Requests tried per prefix sample (a bound for Go servers with thousands of routes)."""
@@ -94,6 +102,31 @@ def check_sample(
         if serving_route(routes, attempt.path, method, version) is not None:
             return None
     return Unserved(sample, first)
+
+
+def unserved(
+    project: Project, *, rewriting: bool
+) -> Iterator[tuple[Router, RouterBackend, Unserved]]:
+    """Every sample request of every HTTP router whose Go server serves no route for it:
+    routers with path-rewriting middlewares (``rewriting``, MW002) or without (GO005)."""
+    if project.go is None:
+        return
+    for router in project.dynamic.http_routers():
+        if bool(path_middlewares(project, router)) != rewriting:
+            continue
+        parsed = parsed_rule(project, router)
+        if parsed is None or parsed.error is not None:
+            continue
+        found = samples(parsed)
+        if not found:
+            continue
+        for backend in router_backends(project, router):
+            if not backend.routes:
+                continue
+            for sample in found:
+                missed = check_sample(project, router, backend, sample)
+                if missed is not None:
+                    yield router, backend, missed
 
 
 def reached_routes(

@@ -56,7 +56,7 @@ from collections.abc import Iterator
 
 from traefik_doctor.findings import Finding, Location, Severity
 from traefik_doctor.model.dynamic import Middleware, Router
-from traefik_doctor.model.gomux import describe, nearby, router_backends
+from traefik_doctor.model.gomux import describe, nearby
 from traefik_doctor.model.project import Project
 from traefik_doctor.model.rewrite import (
     Sample,
@@ -70,76 +70,58 @@ from traefik_doctor.model.routing import parsed_rule
 from traefik_doctor.model.values import Value, values
 from traefik_doctor.rules.base import Context, Rule
 from traefik_doctor.rules.go.common import listener_note
-from traefik_doctor.rules.go.served import check_sample
+from traefik_doctor.rules.go.served import unserved
 from traefik_doctor.source import Origin
 
 
 def check(context: Context) -> Iterator[Finding]:
     project = context.project
     yield from _unused_prefixes(project)
-    if project.go is None:
-        return
-    for router in project.dynamic.http_routers():
+    for router, backend, missed in unserved(project, rewriting=True):
+        sample = missed.sample
         rewriting = path_middlewares(project, router)
-        if not rewriting:
-            continue
-        parsed = parsed_rule(project, router)
-        if parsed is None or parsed.error is not None:
-            continue
-        found = samples(parsed)
-        if not found:
-            continue
-        for backend in router_backends(project, router):
-            if not backend.routes:
-                continue
-            for sample in found:
-                missed = check_sample(project, router, backend, sample)
-                if missed is None:
-                    continue
-                attempt = missed.attempt
-                changed = attempt.changed_steps
-                origin = next(
-                    (s.origin for s in changed if s.origin is not None), rewriting[0][1].origin
-                )
-                what = f"`{attempt.request}`"
-                if missed.meant_for is not None:
-                    lead = (
-                        f"the Go route {describe(missed.meant_for)} is under the rule's "
-                        f"`{sample.matcher}(`{sample.path}`)` of router `{router.qualified}`, "
-                        f"but {attempt.describe()}"
-                    )
-                elif sample.prefix:
-                    lead = (
-                        f"no request under `{sample.matcher or 'PathPrefix'}(`{sample.path}`)` "
-                        f"of router `{router.qualified}` reaches a Go route: {attempt.describe()}"
-                    )
-                else:
-                    lead = f"router `{router.qualified}` forwards {what} as: {attempt.describe()}"
-                near = nearby(backend.routes, attempt.path)
-                near_text = ", ".join(describe(r) for r in near)
-                message = (
-                    f"{lead}, and no route of the Go server {listener_note(backend.server)} "
-                    f"serves `{attempt.path}`: the Go server answers 404"
-                    + (f"; its routes nearby: {near_text}" if near_text else "")
-                )
-                related: list[tuple[Origin | Location, str]] = []
-                related.append((sample.origin, f"router `{router.qualified}` rule"))
-                extra = [missed.meant_for] if missed.meant_for is not None else []
-                for route in [*extra, *[r for r in near if r not in extra]]:
-                    related.append((route.location, f"Go route {describe(route)}"))
-                related.append(
-                    (
-                        backend.server.location,
-                        f"Go server ({backend.backend.how})",
-                    )
-                )
-                yield RULE.finding(
-                    message,
-                    origin,
-                    related=related,
-                    fix="make the middleware produce the paths the Go routes are registered "
-                    "under, or register the Go handlers under the rewritten paths",
-                )
+        attempt = missed.attempt
+        changed = attempt.changed_steps
+        origin = next((s.origin for s in changed if s.origin is not None), rewriting[0][1].origin)
+        what = f"`{attempt.request}`"
+        if missed.meant_for is not None:
+            lead = (
+                f"the Go route {describe(missed.meant_for)} is under the rule's "
+                f"`{sample.matcher}(`{sample.path}`)` of router `{router.qualified}`, "
+                f"but {attempt.describe()}"
+            )
+        elif sample.prefix:
+            lead = (
+                f"no request under `{sample.matcher or 'PathPrefix'}(`{sample.path}`)` "
+                f"of router `{router.qualified}` reaches a Go route: {attempt.describe()}"
+            )
+        else:
+            lead = f"router `{router.qualified}` forwards {what} as: {attempt.describe()}"
+        near = nearby(backend.routes, attempt.path)
+        near_text = ", ".join(describe(r) for r in near)
+        message = (
+            f"{lead}, and no route of the Go server {listener_note(backend.server)} "
+            f"serves `{attempt.path}`: the Go server answers 404"
+            + (f"; its routes nearby: {near_text}" if near_text else "")
+        )
+        related: list[tuple[Origin | Location, str]] = []
+        related.append((sample.origin, f"router `{router.qualified}` rule"))
+        extra = [missed.meant_for] if missed.meant_for is not None else []
+        for route in [*extra, *[r for r in near if r not in extra]]:
+            related.append((route.location, f"Go route {describe(route)}"))
+        related.append(
+            (
+                backend.server.location,
+                f"Go server ({backend.backend.how})",
+            )
+        )
+        yield RULE.finding(
+            message,
+            origin,
+            related=related,
+            fix="make the middleware produce the paths the Go routes are registered "
+            "under, or register the Go handlers under the rewritten paths",
+        )
 
 
 def _users(project: Project) -> dict[str, list[tuple[Router, list[Middleware], int]]]:
