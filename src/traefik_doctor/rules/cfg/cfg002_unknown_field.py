@@ -64,6 +64,10 @@ def check(context: Context) -> Iterator[Finding]:
                 effect = "Traefik ignores it silently"
             elif document.role is Role.STATIC:
                 effect = "Traefik will not start"
+            elif document.provider == "docker":
+                # The docker provider decodes each container's labels on their own and
+                # skips the container whose labels fail (pkg/provider/docker, config.go).
+                effect = "Traefik skips this container's labels, so none of its routes exist"
             else:
                 effect = "Traefik rejects the whole provider"
             fix = f"Rename `{issue.path[-1]}` to `{issue.suggestion}`" if issue.suggestion else None
