@@ -92,6 +92,12 @@ def build_parser() -> argparse.ArgumentParser:
     rule.add_argument("code")
     rules = commands.add_parser("rules", help="list every rule")
     rules.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+
+    from traefik_doctor.graph.command import add_parser as add_graph
+    from traefik_doctor.route_command import add_parser as add_route
+
+    add_route(commands)
+    add_graph(commands)
     return parser
 
 
@@ -105,6 +111,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _rule(args.code)
         if args.command == "rules":
             return _rules(args.format)
+        if args.command == "route":
+            from traefik_doctor.route_command import run as run_route
+
+            return run_route(args)
+        if args.command == "graph":
+            from traefik_doctor.graph.command import run as run_graph
+
+            return run_graph(args)
         build_parser().print_help()
         return 2
     except ToolError as exc:

@@ -1,0 +1,320 @@
+"""Static questions about router pairs on one entry point: shadowing and equal-priority overlap.
+
+Both are decided per entry point and per side (plain HTTP / HTTPS), among the routers
+Traefik actually runs (disabled ones are left out), for user routers (internal routers have
+their own rules, e.g. RTR019 for ping).
+
+**Shadowing** (``shadowed``) uses a sound sufficient condition, never a guess. Router ``H``
+(higher priority) shadows ``L`` when both rules are v3 conjunctions of matchers (``&&`` only:
+no ``||``, no ``!``) and every matcher of ``H`` is implied by a matcher of ``L``:
+
+* ``Host(h)`` by ``Host(h')`` with the same host (case and one trailing dot ignored), or,
+  for a wildcard ``*.example.com``, a host one label below ``example.com``; ``Host(`*`)``
+  always;
+* ``PathPrefix(p)`` by ``Path(q)`` or ``PathPrefix(q)`` with ``q`` starting with ``p``;
+* ``Path(p)`` by ``Path(p)``;
+* any other matcher (``Method``, ``Header``, ``Query``, the regexp matchers, ``ClientIP``) by
+  an identical matcher (same name and arguments; header names and methods compared the way
+  Traefik canonicalises them).
+
+Then every request ``L`` matches also satisfies ``H``, which Traefik tries first. ``L`` must
+also be satisfiable: a witness request built from its own matchers must match it, so a rule
+that can never match anything is not reported as shadowed.
+
+**Overlap** (``overlaps``): two routers of equal priority overlap when a concrete request
+matches both. Candidate requests are built from the literals of both rules (hosts, paths,
+methods, headers, queries) and each is checked with the routing engine itself (whose
+matchers are tested against the Traefik binary), so a reported overlap is always real; an
+overlap needing a request we did not think of is missed, never invented.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from traefik_doctor.model.dynamic import Router
+from traefik_doctor.model.project import Project
+from traefik_doctor.model.routing import parsed_rule
+from traefik_doctor.routing.engine import RoutingTable, _Route
+from traefik_doctor.routing.request import BadRequestError, Request, canonical_header_key, prepare
+from traefik_doctor.rulelang.ast import And, Expr, Matcher, Not, Or
+
+__all__ = ["Overlap", "Shadow", "overlaps", "shadowed", "table_for"]
+
+_CACHE: list[tuple[Project, RoutingTable]] = []
+
+
+def table_for(project: Project) -> RoutingTable:
+    """The project's routing table, built once for all the rules that need it."""
+    for cached, table in _CACHE:
+        if cached is project:
+            return table
+    table = RoutingTable(project)
+    _CACHE[:] = [(project, table)]
+    return table
+
+
+@dataclass(frozen=True, slots=True)
+class Shadow:
+    entry_point: str
+    shadowed: Router
+    shadowed_priority: int
+    by: Router
+    by_priority: int
+    witness: str
+
+
+@dataclass(frozen=True, slots=True)
+class Overlap:
+    entry_point: str
+    first: Router
+    second: Router
+    priority: int
+    witness: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Conj:
+    """A v3 rule made only of ``&&``: its matchers as (canonical name, args)."""
+
+    items: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+_CANONICAL = {
+    name.lower(): name
+    for name in (
+        "Host",
+        "HostRegexp",
+        "Path",
+        "PathPrefix",
+        "PathRegexp",
+        "Method",
+        "Header",
+        "HeaderRegexp",
+        "Query",
+        "QueryRegexp",
+        "ClientIP",
+    )
+}
+
+
+def _conjunction(expr: Expr) -> _Conj | None:
+    items: list[tuple[str, tuple[str, ...]]] = []
+    stack: list[Expr] = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, And):
+            stack.append(node.right)
+            stack.append(node.left)
+        elif isinstance(node, Matcher):
+            name = _CANONICAL.get(node.name.lower())
+            if name is None:
+                return None
+            args = tuple(arg.value for arg in node.args)
+            if name in ("Header", "HeaderRegexp") and args:
+                args = (canonical_header_key(args[0]), *args[1:])
+            if name == "Method":
+                args = tuple(a.upper() for a in args)
+            if name == "Host":
+                args = tuple(_host(a) for a in args)
+            items.append((name, args))
+        else:
+            return None
+    return _Conj(tuple(items))
+
+
+def _host(text: str) -> str:
+    text = text.lower()
+    return text[:-1] if text.endswith(".") and text != "." else text
+
+
+def _implied(item: tuple[str, tuple[str, ...]], lower: _Conj) -> bool:
+    name, args = item
+    if name == "Host" and args == ("*",):
+        return True
+    for other_name, other_args in lower.items:
+        if name == "Host" and other_name == "Host":
+            mine, theirs = args[0], other_args[0]
+            if mine == theirs:
+                return True
+            if (
+                mine.startswith("*.")
+                and "." in theirs
+                and not theirs.startswith("*")
+                and theirs.split(".", 1)[1] == mine[2:]
+            ):
+                return True
+        elif name == "PathPrefix" and other_name in ("Path", "PathPrefix"):
+            if other_args[0].startswith(args[0]):
+                return True
+        elif (name, args) == (other_name, other_args):
+            return True
+    return False
+
+
+def _route_rule(table: RoutingTable, route: _Route) -> Expr | None:
+    parsed = parsed_rule(table.project, route.router)
+    if parsed is None or parsed.expr is None or parsed.syntax != "v3":
+        return None
+    return parsed.expr
+
+
+def _witnesses(exprs: list[Expr]) -> Iterator[Request]:
+    """Candidate requests built from the literals of ``exprs``."""
+    hosts: list[str] = []
+    paths: list[str] = []
+    methods: list[str] = []
+    headers: list[tuple[str, str]] = []
+    queries: list[str] = []
+    for expr in exprs:
+        stack: list[Expr] = [expr]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, Matcher):
+                name = _CANONICAL.get(node.name.lower(), node.name)
+                args = [a.value for a in node.args]
+                if not args:
+                    continue
+                if name == "Host" and args[0] != "*":
+                    value = args[0]
+                    hosts.append("w" + value[1:] if value.startswith("*") else value)
+                elif name in ("Path", "PathPrefix"):
+                    paths.append(args[0])
+                elif name == "Method":
+                    methods.append(args[0].upper())
+                elif name == "Header" and len(args) == 2:
+                    headers.append((args[0], args[1]))
+                elif name == "Query":
+                    queries.append(args[0] + ("=" + args[1] if len(args) == 2 else ""))
+            elif isinstance(node, And):
+                stack.extend((node.right, node.left))
+            else:
+                stack.extend(_children(node))
+    host_choices = list(dict.fromkeys(hosts)) or ["witness.test"]
+    path_choices = list(dict.fromkeys(sorted(paths, key=len, reverse=True))) or ["/"]
+    method_choices = list(dict.fromkeys(methods)) or ["GET"]
+    header_sets = [tuple(headers), ()]
+    query_choices = ["&".join(dict.fromkeys(queries)), ""]
+    combos = itertools.product(
+        host_choices, path_choices, method_choices, header_sets, query_choices
+    )
+    for host, path, method, hdrs, query in itertools.islice(combos, 400):
+        yield Request(method, "http", host, 80, _wire(path), query, hdrs)
+
+
+def _children(node: Expr) -> list[Expr]:
+    if isinstance(node, Not):
+        return [node.operand]
+    if isinstance(node, And | Or):
+        return [node.right, node.left]
+    return []
+
+
+def _wire(path: str) -> str:
+    out = []
+    for ch in path:
+        if ch.isascii() and ch not in " %?#":
+            out.append(ch)
+        else:
+            out.extend(f"%{b:02X}" for b in ch.encode("utf-8", "surrogateescape"))
+    return "".join(out) or "/"
+
+
+def _matches(route: _Route, request: Request, sanitize: bool = False) -> bool:
+    compiled = route.compiled
+    if compiled is None or compiled.unevaluable is not None:
+        return False
+    try:
+        prepared = prepare(request, sanitize=sanitize)
+    except BadRequestError:  # a witness Traefik would reject is no witness
+        return False
+    return compiled.match(prepared)
+
+
+def _describe(request: Request) -> str:
+    query = f"?{request.query}" if request.query else ""
+    extra = "".join(f" -H '{k}: {v}'" for k, v in request.headers)
+    return f"{request.method} http://{request.host}{request.path}{query}{extra}"
+
+
+def _sides(table: RoutingTable) -> Iterator[tuple[str, list[_Route]]]:
+    for name in table.entry_points():
+        routes = [r for r in table.runnable(name)]
+        routes = [r for r in routes if r.router.provider != "internal"]
+        for tls in (False, True):
+            side = [r for r in routes if r.tls == tls]
+            if len(side) > 1:
+                yield name, side
+
+
+def shadowed(project: Project) -> Iterator[Shadow]:
+    """Each router shadowed by a higher-priority one (first shadowing router, first entry
+    point only)."""
+    table = table_for(project)
+    seen: set[int] = set()
+    for name, routes in _sides(table):
+        conjs = [(r, _conj_of(table, r)) for r in routes]
+        for index, (low, low_conj) in enumerate(conjs):
+            if id(low.router) in seen or low_conj is None:
+                continue
+            witness = _first_witness(low, table)
+            if witness is None:
+                continue
+            for high, high_conj in conjs[:index]:
+                if high_conj is None or high.priority <= low.priority:
+                    continue
+                if all(_implied(item, low_conj) for item in high_conj.items) and _matches(
+                    high, witness
+                ):
+                    seen.add(id(low.router))
+                    yield Shadow(
+                        name,
+                        low.router,
+                        low.priority,
+                        high.router,
+                        high.priority,
+                        _describe(witness),
+                    )
+                    break
+
+
+def _conj_of(table: RoutingTable, route: _Route) -> _Conj | None:
+    expr = _route_rule(table, route)
+    return _conjunction(expr) if expr is not None else None
+
+
+def _first_witness(route: _Route, table: RoutingTable) -> Request | None:
+    expr = _route_rule(table, route)
+    if expr is None:
+        return None
+    for request in _witnesses([expr]):
+        if _matches(route, request):
+            return request
+    return None
+
+
+def overlaps(project: Project) -> Iterator[Overlap]:
+    """Pairs of routers with equal priority that a constructed request both match."""
+    table = table_for(project)
+    seen: set[tuple[int, int]] = set()
+    for name, routes in _sides(table):
+        by_priority: dict[int, list[_Route]] = {}
+        for route in routes:
+            by_priority.setdefault(route.priority, []).append(route)
+        for priority, group in by_priority.items():
+            for first, second in itertools.combinations(group, 2):
+                key = (id(first.router), id(second.router))
+                if key in seen or first.rank != second.rank:
+                    continue
+                exprs = [e for e in (_route_rule(table, first), _route_rule(table, second)) if e]
+                if len(exprs) != 2:
+                    continue
+                for request in _witnesses(exprs):
+                    if _matches(first, request) and _matches(second, request):
+                        seen.add(key)
+                        yield Overlap(
+                            name, first.router, second.router, priority, _describe(request)
+                        )
+                        break
