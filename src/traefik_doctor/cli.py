@@ -94,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     rules.add_argument("--format", choices=("text", "json", "markdown"), default="text")
 
     from traefik_doctor.graph.command import add_parser as add_graph
-    from traefik_doctor.route_command import add_parser as add_route
+    from traefik_doctor.route.command import add_parser as add_route
 
     add_route(commands)
     add_graph(commands)
@@ -112,7 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "rules":
             return _rules(args.format)
         if args.command == "route":
-            from traefik_doctor.route_command import run as run_route
+            from traefik_doctor.route.command import run as run_route
 
             return run_route(args)
         if args.command == "graph":
