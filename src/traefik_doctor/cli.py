@@ -94,15 +94,21 @@ def build_parser() -> argparse.ArgumentParser:
     rules.add_argument("--format", choices=("text", "json", "markdown"), default="text")
 
     from traefik_doctor.graph.command import add_parser as add_graph
+    from traefik_doctor.probe_command import add_parsers as add_probe
     from traefik_doctor.route.command import add_parser as add_route
 
     add_route(commands)
     add_graph(commands)
+    add_probe(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list == ["--version"]:
+        # Answered before the subcommands' parsers (and their imports) are built.
+        sys.stdout.write(f"traefik-doctor {__version__}\n")
+        return 0
     try:
         args = build_parser().parse_args(args_list)
         if args.command == "check":
@@ -111,6 +117,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _rule(args.code)
         if args.command == "rules":
             return _rules(args.format)
+        if args.command in ("probe", "doctor"):
+            from traefik_doctor.probe_command import run_doctor, run_probe
+
+            return run_probe(args) if args.command == "probe" else run_doctor(args)
         if args.command == "route":
             from traefik_doctor.route.command import run as run_route
 

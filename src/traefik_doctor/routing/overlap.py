@@ -256,13 +256,15 @@ def shadowed(project: Project) -> Iterator[Shadow]:
     seen: set[int] = set()
     for name, routes in _sides(table):
         conjs = [(r, _conj_of(table, r)) for r in routes]
+        hosts = _HostIndex([route for route, _conj in conjs])
         for index, (low, low_conj) in enumerate(conjs):
             if id(low.router) in seen or low_conj is None:
                 continue
             witness = _first_witness(low, table)
             if witness is None:
                 continue
-            for high, high_conj in conjs[:index]:
+            earlier = [i for i in hosts.compatible(index) if i < index]
+            for high, high_conj in (conjs[i] for i in earlier):
                 if high_conj is None or high.priority <= low.priority:
                     continue
                 if all(_implied(item, low_conj) for item in high_conj.items) and _matches(
@@ -295,6 +297,57 @@ def _first_witness(route: _Route, table: RoutingTable) -> Request | None:
     return None
 
 
+def _family(key: str) -> str:
+    """The one-level wildcard that covers a host (``www.a.test`` -> ``*.a.test``)."""
+    dot = key.find(".")
+    return "*" + key[dot:] if dot >= 0 else "*"
+
+
+class _HostIndex:
+    """Which routes of a list could match a request with the same host as a given route.
+
+    A request has one host: routes whose host keys can never name the same host never
+    both match (Traefik 3.7 wildcards cover one label). Checking only the others keeps
+    thousands of routers on distinct hosts linear instead of quadratic.
+    """
+
+    def __init__(self, routes: list[_Route]) -> None:
+        self.routes = routes
+        self.any_host: list[int] = []
+        self.by_key: dict[str, list[int]] = {}
+        self.by_family: dict[str, list[int]] = {}
+        for index, route in enumerate(routes):
+            if route.hosts is None:
+                self.any_host.append(index)
+                continue
+            for key in route.hosts:
+                self.by_key.setdefault(key, []).append(index)
+                if not key.startswith("*"):
+                    self.by_family.setdefault(_family(key), []).append(index)
+
+    def compatible(self, index: int) -> list[int]:
+        route = self.routes[index]
+        if route.hosts is None:
+            return [i for i in range(len(self.routes)) if i != index]
+        found: set[int] = set(self.any_host)
+        for key in route.hosts:
+            found.update(self.by_key.get(key, ()))
+            if key.startswith("*"):
+                found.update(self.by_family.get(key, ()))
+            else:
+                found.update(self.by_key.get(_family(key), ()))
+        found.discard(index)
+        return sorted(found)
+
+
+def _host_compatible_pairs(group: list[_Route]) -> Iterator[tuple[_Route, _Route]]:
+    index = _HostIndex(group)
+    for first in range(len(group)):
+        for second in index.compatible(first):
+            if second > first:
+                yield group[first], group[second]
+
+
 def overlaps(project: Project) -> Iterator[Overlap]:
     """Pairs of routers with equal priority that a constructed request both match."""
     table = table_for(project)
@@ -304,7 +357,7 @@ def overlaps(project: Project) -> Iterator[Overlap]:
         for route in routes:
             by_priority.setdefault(route.priority, []).append(route)
         for priority, group in by_priority.items():
-            for first, second in itertools.combinations(group, 2):
+            for first, second in _host_compatible_pairs(group):
                 key = (id(first.router), id(second.router))
                 if key in seen or first.rank != second.rank:
                     continue

@@ -3,7 +3,7 @@ area's ``__init__``."""
 
 from __future__ import annotations
 
-from traefik_doctor.rules import cfg, go, mw, ops, rtr, svc, tls, tmo
+from traefik_doctor.rules import cfg, go, live, mw, ops, rtr, svc, tls, tmo
 from traefik_doctor.rules.base import Rule
 
 RULES: tuple[Rule, ...] = tuple(
@@ -17,6 +17,7 @@ RULES: tuple[Rule, ...] = tuple(
             *ops.RULES,
             *tmo.RULES,
             *go.RULES,
+            *live.RULES,
         ),
         key=lambda rule: rule.code,
     )

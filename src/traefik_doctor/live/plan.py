@@ -1,0 +1,309 @@
+"""What to probe, derived from the project: the API, the entry points, one synthesized
+request per router (built from its rule), the backends and the access log.
+
+Nothing here touches the network; ``live.run`` executes the plan.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+from traefik_doctor.findings import Location
+from traefik_doctor.model.dynamic import Router, Service, qualify
+from traefik_doctor.model.project import Project
+from traefik_doctor.model.routing import parsed_rule
+from traefik_doctor.model.static import DEFAULT_ENTRYPOINT_ADDRESS, INTERNAL_ENTRYPOINT
+from traefik_doctor.rulelang.ast import And, Expr, Matcher, Not, Or
+
+DIAG_HEADER = "X-Diag-Id"
+_PLACEHOLDER = re.compile(r"\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}")
+"""A v2 path variable (``{id:[0-9]+}``): the request carries a value in its place."""
+
+
+@dataclass(frozen=True, slots=True)
+class RouterProbe:
+    """One synthesized request for one router, sent through one of its entry points."""
+
+    router: str  # qualified, ``r@file``
+    entry_point: str
+    base_url: str  # ``http://127.0.0.1:18080``
+    method: str
+    host: str | None
+    path: str  # with the query
+    headers: tuple[tuple[str, str], ...]
+    tls: bool
+    diag_id: str
+    location: Location
+    service: str | None  # qualified
+    exact: bool = True
+    """False when the rule could not be turned into a request it surely matches."""
+    reaches_pprof: bool = False
+    """Could ``/debug/pprof/`` on this host reach this router (no path matcher, or a
+    ``PathPrefix`` that ``/debug/pprof/`` starts with)?"""
+
+    @property
+    def url(self) -> str:
+        return self.base_url + self.path
+
+    def describe(self) -> str:
+        host = f" Host: {self.host}" if self.host else ""
+        extra = "".join(f" {k}: {v}" for k, v in self.headers)
+        return f"{self.method} {self.url}{host}{extra} {DIAG_HEADER}: {self.diag_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class BackendTarget:
+    service: str  # qualified
+    url: str
+    health_path: str | None
+    location: Location
+
+
+@dataclass(slots=True)
+class Plan:
+    api_url: str | None
+    entry_points: dict[str, str] = field(default_factory=dict)
+    tls_entry_points: set[str] = field(default_factory=set)
+    routers: list[RouterProbe] = field(default_factory=list)
+    backends: list[BackendTarget] = field(default_factory=list)
+    access_log: Path | None = None
+    access_log_keeps_id: bool = False
+    file_routers: dict[str, Location] = field(default_factory=dict)
+    """Routers of the file provider (qualified name -> where defined)."""
+    router_locations: dict[str, Location] = field(default_factory=dict)
+    service_locations: dict[str, Location] = field(default_factory=dict)
+    entry_point_locations: dict[str, Location] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def address_url(address: str, tls: bool = False) -> str:
+    """``127.0.0.1:18080`` / ``:8080`` / ``0.0.0.0:80/tcp`` -> a loopback URL."""
+    text = address.strip().split("/", 1)[0]
+    host, _, port = text.rpartition(":")
+    host = host.strip("[]")
+    if host in ("", "0.0.0.0", "::"):
+        host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"{'https' if tls else 'http'}://{host}:{port}"
+
+
+def parse_overrides(items: list[str]) -> dict[str, str]:
+    """``NAME=URL`` pairs; raises ValueError on a malformed one."""
+    out: dict[str, str] = {}
+    for item in items:
+        name, sep, url = item.partition("=")
+        if not sep or not name or not urlsplit(url).scheme or not urlsplit(url).netloc:
+            raise ValueError(f"--entrypoint expects NAME=URL (http://host:port), got `{item}`")
+        out[name.strip()] = url.rstrip("/")
+    return out
+
+
+def build_plan(
+    project: Project,
+    *,
+    api: str | None = None,
+    entry_points: dict[str, str] | None = None,
+    access_log: Path | None = None,
+    run_id: str | None = None,
+) -> Plan:
+    static = project.static
+    overrides = entry_points or {}
+    plan = Plan(api_url=api.rstrip("/") if api else None)
+    tls_eps: set[str] = set()
+    for name, ep in static.entry_points.items():
+        plan.entry_point_locations[name] = ep.origin.location()
+        if ep.tls is not None:
+            tls_eps.add(name)
+        if name in overrides:
+            plan.entry_points[name] = overrides[name]
+        elif ep.address is not None and ep.address.text.strip():
+            plan.entry_points[name] = address_url(ep.address.text)
+    for name, url in overrides.items():
+        plan.entry_points.setdefault(name, url)
+    plan.tls_entry_points = tls_eps
+    if plan.api_url is None:
+        insecure = static.get("api", "insecure")
+        if insecure is not None and insecure.as_bool():
+            plan.api_url = plan.entry_points.get(INTERNAL_ENTRYPOINT) or address_url(
+                DEFAULT_ENTRYPOINT_ADDRESS
+            )
+        else:
+            plan.notes.append(
+                "no API URL: the static configuration does not set `api.insecure`; pass --api URL"
+            )
+    _access_log(project, plan, access_log)
+    counter = itertools.count(1)
+    prefix = run_id or os.urandom(4).hex()
+    defaults = static.default_entry_points()
+    for router in project.dynamic.http_routers():
+        qualified = router.qualified
+        location = router.origin.location()
+        plan.router_locations[qualified] = location
+        if router.provider == "file":
+            plan.file_routers[qualified] = location
+        listed = [v.text for v in router.entry_points]
+        attached = listed or defaults
+        for ep_name in attached:
+            base = plan.entry_points.get(ep_name)
+            if base is None:
+                continue
+            tls = router.tls is not None or ep_name in tls_eps
+            base = _scheme(base, tls)
+            probe = _synthesize(
+                project, router, ep_name, base, tls=tls, diag_id=f"{prefix}-{next(counter)}"
+            )
+            plan.routers.append(probe)
+            break  # one entry point per router is enough to tell its fate
+    seen: set[tuple[str, str]] = set()
+    for service in project.dynamic.services.values():
+        if service.protocol != "http":
+            continue
+        plan.service_locations[service.qualified] = service.origin.location()
+        for backend in _backends(service):
+            key = (backend.service, backend.url)
+            if key not in seen:
+                seen.add(key)
+                plan.backends.append(backend)
+    return plan
+
+
+def _scheme(base: str, tls: bool) -> str:
+    parts = urlsplit(base)
+    scheme = "https" if tls else "http"
+    return f"{scheme}://{parts.netloc}"
+
+
+def _access_log(project: Project, plan: Plan, given: Path | None) -> None:
+    static = project.static
+    configured = static.get("accessLog", "filePath")
+    if given is not None:
+        plan.access_log = given
+    elif configured is not None and configured.text.strip():
+        path = Path(configured.text.strip())
+        plan.access_log = path if path.is_absolute() else project.root / path
+    elif static.has("accessLog"):
+        plan.notes.append(
+            "the access log goes to stdout (no `accessLog.filePath`): pass --access-log FILE"
+        )
+    else:
+        plan.notes.append("no access log configured: statuses are classified without it")
+    fmt = static.get("accessLog", "format")
+    if plan.access_log is not None and given is None and (fmt is None or fmt.text != "json"):
+        plan.notes.append("the access log is not in JSON (`accessLog.format: json`): not read")
+        plan.access_log = None
+    names = static.section("accessLog", "fields", "headers", "names")
+    keep = False
+    if names is not None:
+        for entry in names:
+            if entry.key.lower() == DIAG_HEADER.lower():
+                mode = static.get("accessLog", "fields", "headers", "names", entry.key)
+                keep = mode is not None and mode.text.strip().lower() == "keep"
+    mode = static.get("accessLog", "fields", "headers", "defaultMode")
+    if mode is not None and mode.text.strip().lower() == "keep":
+        keep = True
+    plan.access_log_keeps_id = keep or given is not None
+    if plan.access_log is not None and not keep:
+        plan.notes.append(
+            f"the access log does not keep the `{DIAG_HEADER}` header"
+            " (`accessLog.fields.headers.names: {X-Diag-Id: keep}`): records are matched by"
+            " time, host and path instead"
+        )
+
+
+def _synthesize(
+    project: Project, router: Router, ep: str, base: str, *, tls: bool, diag_id: str
+) -> RouterProbe:
+    parsed = parsed_rule(project, router)
+    host: str | None = None
+    path = "/"
+    method = "GET"
+    headers: list[tuple[str, str]] = []
+    query: list[tuple[str, str]] = []
+    exact = parsed is not None and parsed.expr is not None
+    prefixes: list[str] = []
+    exact_path = False
+    if parsed is not None and parsed.expr is not None:
+        for matcher in _chosen(parsed.expr):
+            name = matcher.name.lower()
+            args = [lit.value for lit in matcher.args]
+            if not args:
+                continue
+            if name == "host" and host is None:
+                host = args[0]
+            elif name in ("path", "pathprefix"):
+                if "{" in args[0]:
+                    exact = False
+                path = _PLACEHOLDER.sub("1", args[0]) or "/"
+                if name == "path":
+                    exact_path = True
+                else:
+                    prefixes.append(args[0])
+            elif name == "method":
+                method = args[0].upper()
+            elif name == "header" and len(args) >= 2:
+                headers.append((args[0], args[1]))
+            elif name == "query":
+                query.append((args[0], args[1] if len(args) > 1 else ""))
+            elif name in ("hostregexp", "pathregexp", "headerregexp", "queryregexp", "clientip"):
+                exact = False
+    if query:
+        path += "?" + "&".join(f"{quote(k)}={quote(v)}" for k, v in query)
+    service = qualify(router.service.text, router.provider) if router.service is not None else None
+    return RouterProbe(
+        router=router.qualified,
+        entry_point=ep,
+        base_url=base,
+        method=method,
+        host=host,
+        path=path if path.startswith("/") else "/" + path,
+        headers=tuple(headers),
+        tls=tls,
+        diag_id=diag_id,
+        location=router.origin.location(),
+        service=service,
+        exact=exact,
+        reaches_pprof=not exact_path and all("/debug/pprof/".startswith(p) for p in prefixes),
+    )
+
+
+def _chosen(expr: Expr) -> list[Matcher]:
+    """The matchers a request must satisfy to take one way through the rule: both sides of
+    ``&&``, the left side of ``||``, nothing under ``!``."""
+    out: list[Matcher] = []
+    stack: list[Expr] = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Matcher):
+            out.append(node)
+        elif isinstance(node, And):
+            stack.append(node.right)
+            stack.append(node.left)
+        elif isinstance(node, Or):
+            stack.append(node.left)
+        elif isinstance(node, Not):
+            continue
+    return out
+
+
+def _backends(service: Service) -> list[BackendTarget]:
+    out = []
+    health = service.health_check
+    health_path = health.path.text if health is not None and health.path is not None else None
+    for server in service.servers:
+        if server.url is None or not server.url.text.strip():
+            continue
+        out.append(
+            BackendTarget(
+                service.qualified,
+                server.url.text.strip().rstrip("/"),
+                health_path,
+                server.url.origin.location(),
+            )
+        )
+    return out

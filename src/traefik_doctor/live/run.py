@@ -1,0 +1,248 @@
+"""Execute a probe plan against the running system and collect the evidence.
+
+Concurrent (asyncio + httpx), at most ``concurrency`` requests in flight, every probe bounded
+by ``timeout`` and the whole run by ``deadline``; no retries (a retry hides a failure) and no
+request bodies.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from traefik_doctor.live.accesslog import AccessLog, read_access_log
+from traefik_doctor.live.plan import DIAG_HEADER, Plan, RouterProbe
+from traefik_doctor.probes.http import make_client, probe_http
+from traefik_doctor.probes.result import ProbeResult
+from traefik_doctor.probes.tcp import probe_tcp
+from traefik_doctor.probes.tls import probe_tls
+from traefik_doctor.probes.traefik_api import ApiSnapshot, read_api, wait_settled
+
+T = TypeVar("T")
+PPROF_MARKERS = ("Types of profiles available", "/debug/pprof/goroutine", "goroutine?debug")
+
+
+@dataclass(slots=True)
+class RouterOutcome:
+    probe: RouterProbe
+    result: ProbeResult
+    record: dict[str, Any] | None = None
+    tls: ProbeResult | None = None
+
+
+@dataclass(slots=True)
+class BackendOutcome:
+    service: str
+    url: str
+    tcp: ProbeResult | None = None
+    tls: ProbeResult | None = None
+    health: ProbeResult | None = None
+
+
+@dataclass(slots=True)
+class Evidence:
+    plan: Plan
+    started: float
+    api: ProbeResult | None = None
+    """The failed API read (None when the API was read, or not asked)."""
+    snapshot: ApiSnapshot | None = None
+    entry_points: dict[str, ProbeResult] = field(default_factory=dict)
+    routers: list[RouterOutcome] = field(default_factory=list)
+    backends: list[BackendOutcome] = field(default_factory=list)
+    pprof: list[tuple[RouterProbe, ProbeResult]] = field(default_factory=list)
+    access_log: AccessLog | None = None
+    timed_out: bool = False
+
+
+def run_plan(
+    plan: Plan,
+    *,
+    timeout: float = 5.0,
+    concurrency: int = 32,
+    ca: str | None = None,
+    deadline: float | None = None,
+) -> Evidence:
+    evidence = Evidence(plan, time.time())
+    total = deadline if deadline is not None else max(15.0, timeout * 4 + 5)
+    try:
+        asyncio.run(asyncio.wait_for(_run(plan, evidence, timeout, concurrency, ca), total))
+    except TimeoutError:
+        evidence.timed_out = True
+    if plan.access_log is not None:
+        asyncio.run(_read_log(plan, evidence))
+    return evidence
+
+
+async def _run(
+    plan: Plan, evidence: Evidence, timeout: float, concurrency: int, ca: str | None
+) -> None:
+    gate = asyncio.Semaphore(max(1, concurrency))
+
+    async def bounded(work: Awaitable[T]) -> T:
+        async with gate:
+            return await work
+
+    client = make_client(max(1, concurrency), timeout, verify=False)
+    try:
+        ep_names = list(plan.entry_points)
+        ep_results = await asyncio.gather(
+            *(bounded(_tcp(plan.entry_points[name], timeout)) for name in ep_names)
+        )
+        evidence.entry_points = dict(zip(ep_names, ep_results, strict=True))
+        if plan.api_url is not None:
+            api_tcp = await _tcp(plan.api_url, timeout)
+            if api_tcp.success:
+                await _read_api(client, plan, evidence, timeout)
+            else:  # nothing listens: waiting for the API to settle would only burn time
+                evidence.api = api_tcp
+        # Results are kept as they arrive: a run cut by its deadline still reports them.
+        direct: dict[str, asyncio.Task[tuple[ProbeResult | None, ProbeResult | None]]] = {}
+
+        async def router(probe: RouterProbe) -> None:
+            evidence.routers.append(await bounded(_router(client, probe, timeout)))
+
+        async def backend(service: str, url: str, health: str | None) -> None:
+            if url not in direct:  # one TCP/TLS probe per address, shared by services
+                direct[url] = asyncio.ensure_future(bounded(_direct(url, timeout, ca)))
+            tcp, tls = await direct[url]
+            outcome = BackendOutcome(service, url, tcp, tls)
+            if health and tcp is not None and tcp.success:
+                path = health if health.startswith("/") else "/" + health
+                outcome.health = await bounded(
+                    probe_http(client, "GET", url + path, timeout=timeout, probe="health")
+                )
+            evidence.backends.append(outcome)
+
+        async def pprof(probe: RouterProbe) -> None:
+            result = await bounded(_pprof(client, probe, timeout))
+            evidence.pprof.append((probe, result))
+
+        hosts: dict[tuple[str, str | None], RouterProbe] = {}
+        for probe in plan.routers:
+            if probe.reaches_pprof:
+                hosts.setdefault((probe.base_url, probe.host), probe)
+        await asyncio.gather(
+            *(router(probe) for probe in plan.routers),
+            *(backend(b.service, b.url, b.health_path) for b in plan.backends),
+            *(pprof(probe) for probe in hosts.values()),
+        )
+    finally:
+        await client.aclose()
+
+
+async def _read_api(client: Any, plan: Plan, evidence: Evidence, timeout: float) -> None:
+    assert plan.api_url is not None
+    settled = await wait_settled(
+        client,
+        plan.api_url,
+        timeout=min(timeout, 3.0),
+        stable_for=0.2,
+        internal_only_stable_for=1.0,
+        request_timeout=timeout,
+    )
+    if not settled.success and settled.failure != "timeout":
+        evidence.api = settled
+        return
+    snapshot = await read_api(client, plan.api_url, timeout=timeout, per_page=1000)
+    if isinstance(snapshot, ProbeResult):
+        evidence.api = snapshot
+    else:
+        evidence.snapshot = snapshot
+
+
+def host_port(url: str) -> tuple[str, int] | None:
+    parts = urlsplit(url)
+    if not parts.hostname:
+        return None
+    try:
+        port = parts.port
+    except ValueError:
+        return None
+    if port is None:
+        port = 443 if parts.scheme == "https" else 80
+    return parts.hostname, port
+
+
+async def _tcp(url: str, timeout: float) -> ProbeResult:
+    hp = host_port(url)
+    if hp is None:
+        return ProbeResult("tcp", url, False, 0.0, failure="bad_url", detail=f"cannot parse {url}")
+    return await probe_tcp(hp[0], hp[1], timeout=timeout)
+
+
+async def _router(client: Any, probe: RouterProbe, timeout: float) -> RouterOutcome:
+    headers = dict(probe.headers)
+    headers[DIAG_HEADER] = probe.diag_id
+    if probe.host:
+        headers["Host"] = probe.host
+    result = await probe_http(
+        client,
+        probe.method,
+        probe.url,
+        headers=headers,
+        sni=probe.host if probe.tls else None,
+        timeout=timeout,
+        probe="router",
+    )
+    outcome = RouterOutcome(probe, result)
+    if probe.tls and probe.host:
+        hp = host_port(probe.base_url)
+        if hp is not None:
+            outcome.tls = await probe_tls(
+                hp[0], hp[1], sni=probe.host, verify=False, timeout=timeout
+            )
+    return outcome
+
+
+async def _direct(
+    url: str, timeout: float, ca: str | None
+) -> tuple[ProbeResult | None, ProbeResult | None]:
+    """TCP connect to a server address, then (``https``) a verified TLS handshake."""
+    hp = host_port(url)
+    if hp is None:
+        return None, None
+    tcp = await probe_tcp(hp[0], hp[1], timeout=timeout)
+    if not tcp.success or not url.startswith("https://"):
+        return tcp, None
+    tls = await probe_tls(hp[0], hp[1], sni=hp[0], ca=ca, verify=True, timeout=timeout)
+    return tcp, tls
+
+
+async def _pprof(client: Any, probe: RouterProbe, timeout: float) -> ProbeResult:
+    headers = {"Host": probe.host} if probe.host else {}
+    return await probe_http(
+        client,
+        "GET",
+        probe.base_url + "/debug/pprof/",
+        headers=headers,
+        sni=probe.host if probe.tls else None,
+        timeout=timeout,
+        probe="pprof",
+    )
+
+
+def pprof_exposed(result: ProbeResult) -> bool:
+    if not result.success or result.observations.get("status") != 200:
+        return False
+    body = str(result.observations.get("body_prefix", ""))
+    return any(marker in body for marker in PPROF_MARKERS)
+
+
+async def _read_log(plan: Plan, evidence: Evidence) -> None:
+    assert plan.access_log is not None
+    wanted = {o.probe.diag_id for o in evidence.routers if o.result.success}
+    log: AccessLog | None = None
+    for _ in range(20):  # Traefik writes the record when the response ends; allow ~1 s
+        log = read_access_log(plan.access_log, evidence.started)
+        if log.error is not None or not plan.access_log_keeps_id or wanted <= set(log.by_id):
+            break
+        await asyncio.sleep(0.05)
+    evidence.access_log = log
+    if log is None or log.error is not None:
+        return
+    for outcome in evidence.routers:
+        outcome.record = log.find(outcome.probe.diag_id, outcome.probe.host, outcome.probe.path)
