@@ -260,12 +260,20 @@ def shadowed(project: Project) -> Iterator[Shadow]:
         for index, (low, low_conj) in enumerate(conjs):
             if id(low.router) in seen or low_conj is None:
                 continue
+            # Candidates first (cheap): earlier, higher-priority routers that can share a
+            # host; the witness request is only built when there is one.
+            earlier = [
+                conjs[i]
+                for i in hosts.compatible(index)
+                if i < index and conjs[i][1] is not None and conjs[i][0].priority > low.priority
+            ]
+            if not earlier:
+                continue
             witness = _first_witness(low, table)
             if witness is None:
                 continue
-            earlier = [i for i in hosts.compatible(index) if i < index]
-            for high, high_conj in (conjs[i] for i in earlier):
-                if high_conj is None or high.priority <= low.priority:
+            for high, high_conj in earlier:
+                if high_conj is None:
                     continue
                 if all(_implied(item, low_conj) for item in high_conj.items) and _matches(
                     high, witness
