@@ -15,7 +15,7 @@ from traefik_doctor.rulelang.ast import And, Expr, Literal, Matcher, Or
 
 _TERM = re.compile(
     r"[ \t]*([A-Za-z_][A-Za-z0-9_]*)\([ \t]*"
-    r"(`[^`\x00\r\n\ufeff]*`(?:[ \t]*,[ \t]*`[^`\x00\r\n\ufeff]*`)*)"
+    r"(`[^`\x00\r\n\ufeff\ud800-\udfff]*`(?:[ \t]*,[ \t]*`[^`\x00\r\n\ufeff\ud800-\udfff]*`)*)"
     r"[ \t]*\)[ \t]*(&&|\|\||\Z)"
 )
 _RAW = re.compile(r"`[^`]*`")
