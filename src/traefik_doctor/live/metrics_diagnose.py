@@ -248,62 +248,69 @@ def diagnose_pprof(
         f"window: {len(series.samples)} samples of {series.base} over {series.window:.1f}s"
         f" (at {times})",
     )
-    goroutines = series.goroutines()
+    goroutines, goroutine_slope = series.goroutines(), series.goroutine_slope()
     if goroutines:
-        growing = grows_every_step(goroutines, limits.goroutine_margin)
-        high = goroutines[-1] > limits.goroutines
-        if growing or high:
-            slope = series.goroutine_slope()
-            why = []
-            if high:
-                why.append(f"above the {limits.goroutines:,} threshold")
-            if growing:
-                why.append(f"grew by more than {limits.goroutine_margin} on every sample")
-            out.append(
-                Diagnosis(
-                    live014_goroutine_growth.RULE.finding(
-                        f"Go process at {series.base}: {goroutines[-1]:,} goroutines, "
-                        + " and ".join(why),
-                        where,
-                    ),
-                    (
-                        window,
-                        Evidence(
-                            "direct-probe",
-                            "goroutine profile: total "
-                            + " -> ".join(f"{g:,}" for g in goroutines)
-                            + (f" ({slope:+.1f}/s)" if slope is not None else ""),
-                        ),
-                    ),
-                )
-            )
-    heap = series.heap()
+        _growth(
+            out,
+            live014_goroutine_growth.RULE,
+            goroutines,
+            limits.goroutines,
+            limits.goroutine_margin,
+            above=f"above the {limits.goroutines:,} threshold",
+            grew=f"grew by more than {limits.goroutine_margin} on every sample",
+            amount=f"{goroutines[-1]:,} goroutines",
+            trend="goroutine profile: total "
+            + " -> ".join(f"{g:,}" for g in goroutines)
+            + (f" ({goroutine_slope:+.1f}/s)" if goroutine_slope is not None else ""),
+            where=where,
+            window=window,
+            base=series.base,
+        )
+    heap, heap_slope = series.heap(), series.heap_slope()
     if heap:
-        growing = grows_every_step(heap, limits.heap_margin)
-        high = heap[-1] > limits.heap_bytes
-        if growing or high:
-            slope = series.heap_slope()
-            why = []
-            if high:
-                why.append(f"above the {limits.heap_bytes / MIB:,.0f} MiB threshold")
-            if growing:
-                why.append(f"grew by more than {limits.heap_margin / MIB:g} MiB on every sample")
-            out.append(
-                Diagnosis(
-                    live015_heap_growth.RULE.finding(
-                        f"Go process at {series.base}: {heap[-1] / MIB:,.1f} MiB heap in use, "
-                        + " and ".join(why),
-                        where,
-                    ),
-                    (
-                        window,
-                        Evidence(
-                            "direct-probe",
-                            "HeapInuse: "
-                            + " -> ".join(f"{h / MIB:,.1f} MiB" for h in heap)
-                            + (f" ({slope / MIB:+.2f} MiB/s)" if slope is not None else ""),
-                        ),
-                    ),
-                )
-            )
+        _growth(
+            out,
+            live015_heap_growth.RULE,
+            heap,
+            limits.heap_bytes,
+            limits.heap_margin,
+            above=f"above the {limits.heap_bytes / MIB:,.0f} MiB threshold",
+            grew=f"grew by more than {limits.heap_margin / MIB:g} MiB on every sample",
+            amount=f"{heap[-1] / MIB:,.1f} MiB heap in use",
+            trend="HeapInuse: "
+            + " -> ".join(f"{h / MIB:,.1f} MiB" for h in heap)
+            + (f" ({heap_slope / MIB:+.2f} MiB/s)" if heap_slope is not None else ""),
+            where=where,
+            window=window,
+            base=series.base,
+        )
     return out
+
+
+def _growth(
+    out: list[Diagnosis],
+    rule: Rule,
+    values: list[int],
+    threshold: float,
+    margin: float,
+    *,
+    above: str,
+    grew: str,
+    amount: str,
+    trend: str,
+    where: Location,
+    window: Evidence,
+    base: str,
+) -> None:
+    """Goroutines and heap are judged alike: above a threshold, or growing on every sample."""
+    growing = grows_every_step(values, margin)
+    high = values[-1] > threshold
+    if not (growing or high):
+        return
+    why = [text for text, holds in ((above, high), (grew, growing)) if holds]
+    out.append(
+        Diagnosis(
+            rule.finding(f"Go process at {base}: {amount}, " + " and ".join(why), where),
+            (window, Evidence("direct-probe", trend)),
+        )
+    )
