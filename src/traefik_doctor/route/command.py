@@ -11,8 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from traefik_doctor.errors import UsageError
-from traefik_doctor.route.explain import explain
-from traefik_doctor.route.render import render_text
 
 ROUTE_HELP = """\
 Explain which router gets a request, what its middlewares do to it, and which backend (and
@@ -85,7 +83,10 @@ def add_parser(commands: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """The ``route`` command: returns the exit code."""
+    # Imported here: every command builds this parser, only `route` needs the engine.
     from traefik_doctor.loaders.project import load_project
+    from traefik_doctor.route.explain import explain
+    from traefik_doctor.route.render import render_text
     from traefik_doctor.settings import load_settings
 
     words: list[str] = list(args.words)
