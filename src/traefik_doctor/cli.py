@@ -8,39 +8,27 @@ from __future__ import annotations
 
 import argparse
 import gc
+import importlib
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from traefik_doctor import __version__
 from traefik_doctor.errors import ToolError, UsageError
 from traefik_doctor.findings import Finding, Severity
+from traefik_doctor.reports.options import add_report_options, report_targets
 from traefik_doctor.source import Source
+from traefik_doctor.terminal import use_color
 
-FORMATS = ("text", "json", "sarif", "junit", "github")
-
-
-class _Report(argparse.Action):
-    """``--format`` adds a report; ``--output`` names the file of the ``--format`` before it."""
-
-    def __call__(
-        self,
-        parser: argparse.ArgumentParser,
-        namespace: argparse.Namespace,
-        values: object,
-        option_string: str | None = None,
-    ) -> None:
-        reports: list[list[str | None]] = getattr(namespace, "reports", None) or []
-        text = str(values)
-        if option_string == "--format":
-            name, _, target = text.partition("=")
-            reports.append([name, target or None])
-        elif not reports or reports[-1][1] is not None:
-            raise UsageError("--output given without a --format before it")
-        else:
-            reports[-1][1] = text
-        namespace.reports = reports
+COMMANDS = (
+    "traefik_doctor.route.command",
+    "traefik_doctor.graph.command",
+    "traefik_doctor.probe_command",
+)
+"""Modules that add subcommands beyond check/rule/rules: each has ``add_parser(commands)``,
+which sets the parser's ``handler`` default to ``"module:function"`` (imported only when that
+command runs, so one command's dependencies never slow another down)."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -59,20 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="check Traefik configuration and report problems")
     check.add_argument("paths", nargs="*", default=["."], metavar="PATH")
     check.add_argument("--static", type=Path, help="Traefik's static configuration file")
-    check.add_argument(
-        "--format",
-        action=_Report,
-        dest="reports",
-        metavar="FORMAT[=FILE]",
-        help=f"report format, repeatable: {', '.join(FORMATS)}",
-    )
-    check.add_argument(
-        "--output",
-        action=_Report,
-        dest="reports",
-        metavar="FILE",
-        help="file for the --format before it",
-    )
+    add_report_options(check)
     check.add_argument(
         "--go-src",
         action="append",
@@ -93,13 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     rules = commands.add_parser("rules", help="list every rule")
     rules.add_argument("--format", choices=("text", "json", "markdown"), default="text")
 
-    from traefik_doctor.graph.command import add_parser as add_graph
-    from traefik_doctor.probe_command import add_parsers as add_probe
-    from traefik_doctor.route.command import add_parser as add_route
-
-    add_route(commands)
-    add_graph(commands)
-    add_probe(commands)
+    for module in COMMANDS:
+        importlib.import_module(module).add_parser(commands)
     return parser
 
 
@@ -117,18 +87,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _rule(args.code)
         if args.command == "rules":
             return _rules(args.format)
-        if args.command in ("probe", "doctor"):
-            from traefik_doctor.probe_command import run_doctor, run_probe
-
-            return run_probe(args) if args.command == "probe" else run_doctor(args)
-        if args.command == "route":
-            from traefik_doctor.route.command import run as run_route
-
-            return run_route(args)
-        if args.command == "graph":
-            from traefik_doctor.graph.command import run as run_graph
-
-            return run_graph(args)
+        handler = getattr(args, "handler", None)
+        if handler is not None:
+            module, _, function = str(handler).partition(":")
+            run: Callable[[argparse.Namespace], int] = getattr(
+                importlib.import_module(module), function
+            )
+            return run(args)
         build_parser().print_help()
         return 2
     except ToolError as exc:
@@ -146,15 +111,6 @@ def _codes(values: list[str]) -> list[str]:
     return [code.strip().upper() for value in values for code in value.split(",") if code.strip()]
 
 
-def _outputs(reports: list[list[str | None]] | None) -> list[tuple[str, str | None]]:
-    pairs: list[tuple[str, str | None]] = []
-    for name, target in reports or [["text", None]]:
-        if name not in FORMATS:
-            raise UsageError(f"unknown format `{name}` (choose from {', '.join(FORMATS)})")
-        pairs.append((str(name), target))
-    return pairs
-
-
 def _check(args: argparse.Namespace) -> int:
     # Loading allocates hundreds of thousands of small objects and no garbage cycles; the
     # cycle collector would scan them again and again (half the load time of 10,000
@@ -166,7 +122,7 @@ def _check(args: argparse.Namespace) -> int:
     from traefik_doctor.rules.registry import BY_CODE
     from traefik_doctor.settings import load_settings
 
-    pairs = _outputs(args.reports)
+    pairs = report_targets(args.reports)
     findings: list[Finding] = []
     sources: dict[str, Source] = {}
     roots = []
@@ -208,7 +164,7 @@ def _check(args: argparse.Namespace) -> int:
         tuple(findings), infos, roots[0] if roots else os.getcwd(), __version__, sources
     )
     for name, target_file in pairs:
-        color = _color(args.color) if target_file is None and name == "text" else False
+        color = use_color(args.color) if target_file is None and name == "text" else False
         text = WRITERS[name].render(report, color=color)
         if target_file is None:
             sys.stdout.write(text)
@@ -242,14 +198,6 @@ def _check_codes(codes: list[str], known: Mapping[str, object]) -> None:
     for code in codes:
         if not any(name.startswith(code) for name in known):
             raise UsageError(f"unknown rule code or prefix `{code}`")
-
-
-def _color(mode: str) -> bool:
-    if mode == "always":
-        return True
-    if mode == "never" or os.environ.get("NO_COLOR"):
-        return False
-    return sys.stdout.isatty()
 
 
 def _rule(code: str) -> int:

@@ -14,20 +14,23 @@ from typing import Any
 
 from traefik_doctor.errors import UsageError
 
-FORMATS = ("text", "json", "sarif", "junit", "github")
 
-
-def add_parsers(subparsers: Any) -> None:
-    for name, help_text in (
-        ("probe", "probe a running Traefik and its backends, diagnose what fails"),
-        ("doctor", "check + probe in one report, live failures tied to their static cause"),
+def add_parser(subparsers: Any) -> None:
+    for name, help_text, handler in (
+        ("probe", "probe a running Traefik and its backends, diagnose what fails", "run_probe"),
+        (
+            "doctor",
+            "check + probe in one report, live failures tied to their static cause",
+            "run_doctor",
+        ),
     ):
         parser = subparsers.add_parser(name, help=help_text)
         _arguments(parser)
+        parser.set_defaults(handler=f"traefik_doctor.probe_command:{handler}")
 
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
-    from traefik_doctor.cli import _Report
+    from traefik_doctor.reports.options import add_report_options
 
     parser.add_argument("path", nargs="?", default=".", metavar="PATH")
     parser.add_argument("--static", type=Path, help="Traefik's static configuration file")
@@ -52,14 +55,7 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
         help="whole run (default 4x timeout + 5)",
     )
     parser.add_argument("--concurrency", type=int, default=32, metavar="N", help="in flight (32)")
-    parser.add_argument(
-        "--format",
-        action=_Report,
-        dest="reports",
-        metavar="FORMAT[=FILE]",
-        help=f"report format, repeatable: {', '.join(FORMATS)}",
-    )
-    parser.add_argument("--output", action=_Report, dest="reports", metavar="FILE")
+    add_report_options(parser)
     parser.add_argument("--go-src", action="append", default=[], type=Path, metavar="DIR")
     parser.add_argument("--no-go", action="store_true", help="do not read Go code")
     parser.add_argument("--profile", choices=("dev", "prod"))
@@ -76,15 +72,16 @@ def run_doctor(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace, *, doctor: bool) -> int:
-    from traefik_doctor.cli import _color, _outputs
     from traefik_doctor.engine import run_check
     from traefik_doctor.findings import Severity
     from traefik_doctor.live.diagnose import diagnose, verdict
     from traefik_doctor.live.plan import build_plan, parse_overrides
     from traefik_doctor.live.run import run_plan
+    from traefik_doctor.reports.options import report_targets
     from traefik_doctor.settings import load_settings
+    from traefik_doctor.terminal import use_color
 
-    pairs = _outputs(args.reports)
+    pairs = report_targets(args.reports)
     target = Path(args.path)
     if not target.exists():
         raise UsageError(f"{args.path}: no such file or directory")
@@ -134,7 +131,7 @@ def _run(args: argparse.Namespace, *, doctor: bool) -> int:
     head = verdict(diagnoses, static)
     return _report(
         pairs,
-        color=_color(args.color),
+        color=use_color(args.color),
         head=head,
         notes=notes,
         diagnoses=diagnoses,

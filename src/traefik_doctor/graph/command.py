@@ -30,6 +30,7 @@ def add_parser(commands: Any) -> None:
     graph.add_argument("--static", type=Path, help="Traefik's static configuration file")
     graph.add_argument("--go-src", action="append", default=[], type=Path, metavar="DIR")
     graph.add_argument("--no-go", action="store_true", help="do not read Go code")
+    graph.set_defaults(handler="traefik_doctor.graph.command:run")
 
 
 def run(args: argparse.Namespace) -> int:

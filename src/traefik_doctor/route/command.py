@@ -75,6 +75,7 @@ def add_parser(commands: Any) -> None:
     route.add_argument("--go-src", action="append", default=[], type=Path, metavar="DIR")
     route.add_argument("--no-go", action="store_true", help="do not read Go code")
     route.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    route.set_defaults(handler="traefik_doctor.route.command:run")
     route.__class__ = _IntermixedParser
 
 
@@ -143,9 +144,9 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         sys.stdout.write(json.dumps(explanation.to_json(), indent=2) + "\n")
     else:
-        from traefik_doctor.cli import _color
+        from traefik_doctor.terminal import use_color
 
-        sys.stdout.write(render_text(explanation, color=_color(args.color)))
+        sys.stdout.write(render_text(explanation, color=use_color(args.color)))
     return explanation.exit_code
 
 
