@@ -1,7 +1,8 @@
 """One finding type for static checks, cross-checks and live diagnoses.
 
 Findings are data: rules yield them, reports render them. Each one carries where it points
-(``Location``), the other side of a cross-check (``related``) and the fix a rule offers.
+(``Location``), the other side of a cross-check (``related``), the fix a rule offers and,
+for live diagnoses, the evidence seen on the running system.
 """
 
 from __future__ import annotations
@@ -72,6 +73,15 @@ class Fix:
 
 
 @dataclass(frozen=True, slots=True)
+class Evidence:
+    """What a live diagnosis saw, quoted as proof: the request sent, the response, the
+    access-log record, the API's status, a direct probe of the backend, metrics numbers."""
+
+    kind: str  # "request", "response", "access-log", "api", "direct-probe", "metrics", "log"
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     """A problem in the user's setup, with the rule that found it."""
 
@@ -83,6 +93,7 @@ class Finding:
     related: tuple[Related, ...] = ()
     fix: Fix | None = None
     hint: str | None = field(default=None, compare=False)
+    evidence: tuple[Evidence, ...] = ()
 
     def with_severity(self, severity: Severity) -> Finding:
         return replace(self, severity=severity)

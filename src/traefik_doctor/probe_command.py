@@ -10,9 +10,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from traefik_doctor.errors import UsageError
+
+if TYPE_CHECKING:
+    from traefik_doctor.findings import Finding, Severity
+    from traefik_doctor.model.project import Project
 
 
 def add_parser(subparsers: Any) -> None:
@@ -45,6 +49,45 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
         help="where an entry point answers (repeatable; default: its address)",
     )
     parser.add_argument("--access-log", type=Path, metavar="FILE", help="Traefik's JSON access log")
+    parser.add_argument(
+        "--metrics",
+        metavar="URL",
+        help="Traefik's Prometheus endpoint (default: from the static file)",
+    )
+    parser.add_argument(
+        "--metrics-window",
+        type=float,
+        default=5.0,
+        metavar="S",
+        help="seconds between the two metrics scrapes (5; at most 60)",
+    )
+    parser.add_argument(
+        "--pprof",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="a Go process's pprof, read directly (repeatable; default: from the Go code)",
+    )
+    parser.add_argument("--pprof-samples", type=int, default=3, metavar="N", help="(3; at most 20)")
+    parser.add_argument(
+        "--pprof-interval", type=float, default=1.0, metavar="S", help="between samples (1)"
+    )
+    parser.add_argument(
+        "--p99-threshold", type=float, default=1.0, metavar="S", help="LIVE012 above (1 s)"
+    )
+    parser.add_argument(
+        "--error-threshold",
+        type=float,
+        default=5.0,
+        metavar="PERCENT",
+        help="LIVE013 above this 5xx share (5%%)",
+    )
+    parser.add_argument(
+        "--min-requests", type=int, default=20, metavar="N", help="LIVE013 needs this many (20)"
+    )
+    parser.add_argument(
+        "--cert-days", type=float, default=30.0, metavar="DAYS", help="LIVE011 within (30)"
+    )
     parser.add_argument("--ca", type=Path, metavar="FILE", help="CA bundle for backend TLS checks")
     parser.add_argument("--timeout", type=float, default=5.0, metavar="S", help="per probe (5)")
     parser.add_argument(
@@ -75,8 +118,9 @@ def _run(args: argparse.Namespace, *, doctor: bool) -> int:
     from traefik_doctor.engine import run_check
     from traefik_doctor.findings import Severity
     from traefik_doctor.live.diagnose import diagnose, verdict
+    from traefik_doctor.live.metrics_diagnose import Thresholds
     from traefik_doctor.live.plan import build_plan, parse_overrides
-    from traefik_doctor.live.run import run_plan
+    from traefik_doctor.live.run import Sampling, run_plan
     from traefik_doctor.reports.options import report_targets
     from traefik_doctor.settings import load_settings
     from traefik_doctor.terminal import use_color
@@ -89,6 +133,10 @@ def _run(args: argparse.Namespace, *, doctor: bool) -> int:
         raise UsageError("--timeout and --deadline must be positive")
     if args.concurrency < 1:
         raise UsageError("--concurrency must be at least 1")
+    if args.metrics_window < 0 or args.pprof_interval < 0 or args.pprof_samples < 1:
+        raise UsageError("--metrics-window and --pprof-interval >= 0, --pprof-samples >= 1")
+    if args.p99_threshold <= 0 or not 0 <= args.error_threshold <= 100 or args.min_requests < 1:
+        raise UsageError("--p99-threshold > 0, --error-threshold a percentage, --min-requests >= 1")
     if args.ca is not None and not args.ca.is_file():
         raise UsageError(f"--ca {args.ca}: no such file")
     try:
@@ -113,18 +161,42 @@ def _run(args: argparse.Namespace, *, doctor: bool) -> int:
         settings.ignore = [*settings.ignore, "RTR012"]
     checked = run_check(target, settings)
     project = checked.project
-    plan = build_plan(project, api=args.api, entry_points=overrides, access_log=args.access_log)
+    plan = build_plan(
+        project,
+        api=args.api,
+        entry_points=overrides,
+        access_log=args.access_log,
+        metrics=args.metrics,
+        pprof=args.pprof,
+    )
     evidence = run_plan(
         plan,
         timeout=args.timeout,
         concurrency=args.concurrency,
         ca=str(args.ca) if args.ca else None,
         deadline=args.deadline,
+        sampling=Sampling(args.metrics_window, args.pprof_samples, args.pprof_interval),
     )
-    diagnoses = diagnose(evidence, checked.findings)
+    thresholds = Thresholds(
+        p99_seconds=args.p99_threshold,
+        error_share=args.error_threshold / 100,
+        min_requests=args.min_requests,
+    )
+    diagnoses = diagnose(
+        evidence,
+        checked.findings,
+        project=project,
+        thresholds=thresholds,
+        cert_days=args.cert_days,
+    )
     notes = list(plan.notes)
     if evidence.access_log is not None and evidence.access_log.error:
         notes.append(evidence.access_log.error)
+    if evidence.metrics is not None and not evidence.metrics.success:
+        notes.append(f"metrics not read: {evidence.metrics.target}: {evidence.metrics.detail}")
+    for profiled, result, _ in evidence.profiles:
+        if not result.success:
+            notes.append(f"pprof not read: {profiled.url}: {result.detail}")
     if evidence.timed_out:
         notes.append("the run hit its deadline: some probes did not finish")
     static = checked.findings if doctor else []
@@ -147,10 +219,10 @@ def _report(
     color: bool,
     head: list[str],
     notes: list[str],
-    diagnoses: list[Any],
-    static: list[Any],
-    project: Any,
-    fail_on: Any,
+    diagnoses: list[Finding],
+    static: list[Finding],
+    project: Project,
+    fail_on: Severity,
 ) -> int:
     from traefik_doctor import __version__
     from traefik_doctor.reports import WRITERS
@@ -162,8 +234,7 @@ def _report(
         code: RuleInfo(rule.code, rule.name, rule.summary, rule.severity, None)
         for code, rule in BY_CODE.items()
     }
-    folded = [d.as_finding() for d in diagnoses]
-    findings = (*folded, *static)
+    findings = (*diagnoses, *static)
     sources = project.sources()
     report = Report(tuple(findings), infos, str(project.root), __version__, sources)
     for name, target_file in pairs:
@@ -175,11 +246,7 @@ def _report(
             blocks = ["Verdict:\n" + "\n".join([*listed, *rest])]
             if notes:
                 blocks.append("Notes:\n" + "\n".join(f"  - {n}" for n in notes))
-            for diagnosis in diagnoses:
-                text = render_finding(report, diagnosis.finding, color=paint)
-                proof = "\n".join(f"   = {e.kind}: {e.text}" for e in diagnosis.evidence)
-                blocks.append(text + ("\n" + proof if proof else ""))
-            blocks.extend(render_finding(report, found, color=paint) for found in static)
+            blocks.extend(render_finding(report, found, color=paint) for found in findings)
             blocks.append(_summary(findings))
             text = "\n\n".join(blocks) + "\n"
         else:
@@ -197,7 +264,7 @@ def _report(
     return 1 if any(f.severity.rank >= fail_on.rank for f in findings) else 0
 
 
-def _summary(findings: tuple[Any, ...]) -> str:
+def _summary(findings: tuple[Finding, ...]) -> str:
     from traefik_doctor.reports.base import summary_counts
 
     counts = summary_counts(findings)

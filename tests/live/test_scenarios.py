@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime
 import json
 import socket
 import ssl
@@ -25,9 +26,9 @@ import pytest
 
 from traefik_doctor.engine import run_check
 from traefik_doctor.findings import Finding
-from traefik_doctor.live.diagnose import Diagnosis, diagnose
+from traefik_doctor.live.diagnose import diagnose
 from traefik_doctor.live.plan import build_plan
-from traefik_doctor.live.run import run_plan
+from traefik_doctor.live.run import Sampling, run_plan
 from traefik_doctor.settings import load_settings
 from traefik_lab import free_port, run_traefik, wait_for_api
 
@@ -56,7 +57,14 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         mode = self.server.mode  # type: ignore[attr-defined]
-        if mode == "slow":
+        if mode == "flaky":  # every other request fails: a 50% 5xx share
+            self.server.count += 1  # type: ignore[attr-defined]
+            failing = self.server.count % 2 == 0  # type: ignore[attr-defined]
+            self._send(500 if failing else 200, b"flaky")
+        elif mode == "sluggish":
+            time.sleep(0.4)
+            self._send(200, b"sluggish")
+        elif mode == "slow":
             time.sleep(2.5)
             self._send(200, b"late")
         elif mode == "sick":
@@ -79,6 +87,7 @@ def _http_server(mode: str, tls: ssl.SSLContext | None = None) -> Server:
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     server.daemon_threads = True
     server.mode = mode  # type: ignore[attr-defined]
+    server.count = 0  # type: ignore[attr-defined]
     if tls is not None:
         server.socket = tls.wrap_socket(server.socket, server_side=True)
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
@@ -131,6 +140,7 @@ entryPoints:
     http: {{tls: {{}}}}
   traefik: {{address: "127.0.0.1:{api}"}}
 api: {{insecure: true}}
+metrics: {{prometheus: {{addRoutersLabels: true}}}}
 log: {{level: INFO, noColor: true, filePath: {run}/traefik.log}}
 accessLog:
   filePath: {run}/access.json
@@ -164,6 +174,15 @@ http:
     r-eof: {{rule: "Host(`eof.test`)", service: svc-eof, entryPoints: [web]}}
     r-pprof: {{rule: "Host(`pprof.test`)", service: svc-pprof, entryPoints: [web]}}
     r-secure: {{rule: "Host(`secure.test`)", service: svc-ok, entryPoints: [websecure], tls: {{}}}}
+    r-soon: {{rule: "Host(`soon.test`)", service: svc-ok, entryPoints: [websecure], tls: {{}}}}
+    r-flaky: {{rule: "Host(`flaky.test`)", service: svc-flaky, entryPoints: [web]}}
+    r-sluggish: {{rule: "Host(`sluggish.test`)", service: svc-sluggish, entryPoints: [web]}}
+    # r-wide's rule is longer, so Traefik tries it first, and it matches all of r-taken's.
+    r-taken: {{rule: "Host(`taken.example`) && Path(`/x`)", service: svc-ok, entryPoints: [web]}}
+    r-wide:
+      rule: "Host(`taken.example`) && PathPrefix(`/`)"
+      service: svc-ok
+      entryPoints: [web]
   middlewares:
     strip-api: {{stripPrefix: {{prefixes: [/api]}}}}
   services:
@@ -181,26 +200,31 @@ http:
     svc-api: {{loadBalancer: {{servers: [{{url: "http://127.0.0.1:{p["api"]}"}}]}}}}
     svc-eof: {{loadBalancer: {{servers: [{{url: "http://127.0.0.1:{p["eof"]}"}}]}}}}
     svc-pprof: {{loadBalancer: {{servers: [{{url: "http://127.0.0.1:{p["pprof"]}"}}]}}}}
+    svc-flaky: {{loadBalancer: {{servers: [{{url: "http://127.0.0.1:{p["flaky"]}"}}]}}}}
+    svc-sluggish: {{loadBalancer: {{servers: [{{url: "http://127.0.0.1:{p["sluggish"]}"}}]}}}}
   serversTransports:
     short: {{forwardingTimeouts: {{responseHeaderTimeout: 1s}}}}
+tls:
+  certificates:
+    - {{certFile: soon.crt, keyFile: soon.key}}
 """
 
 
 @dataclass
 class Outcome:
-    diagnoses: list[Diagnosis]
+    diagnoses: list[Finding]
     static: list[Finding]
     elapsed: float
     notes: list[str]
     project: Path
 
-    def of(self, code: str, router: str | None = None) -> Diagnosis:
+    def of(self, code: str, router: str | None = None) -> Finding:
         found = [
             d
             for d in self.diagnoses
-            if d.finding.code == code and (router is None or f"`{router}" in d.finding.message)
+            if d.code == code and (router is None or f"`{router}" in d.message)
         ]
-        assert found, f"no {code} for {router}: {[d.finding for d in self.diagnoses]}"
+        assert found, f"no {code} for {router}: {[d for d in self.diagnoses]}"
         return found[0]
 
 
@@ -216,13 +240,43 @@ def _wait(predicate: Any, timeout: float) -> bool:
     return False
 
 
+SAMPLING = Sampling(metrics_window=2.0, pprof_samples=3, pprof_interval=0.5)
+
+
 def _probe(project: Path, **kwargs: Any) -> Outcome:
     started = time.monotonic()
     checked = run_check(project, load_settings(project))
     plan = build_plan(checked.project, **kwargs)
-    evidence = run_plan(plan, timeout=2.0, concurrency=16, deadline=20)
-    diagnoses = diagnose(evidence, checked.findings)
+    evidence = run_plan(plan, timeout=2.0, concurrency=16, deadline=20, sampling=SAMPLING)
+    diagnoses = diagnose(evidence, checked.findings, project=checked.project)
     return Outcome(diagnoses, checked.findings, time.monotonic() - started, plan.notes, project)
+
+
+@contextlib.contextmanager
+def _traffic(base: str, hosts: list[str]) -> Iterator[None]:
+    """Real traffic while the probe's metrics window is open, a loop per host."""
+    import urllib.error
+    import urllib.request
+
+    stop = threading.Event()
+
+    def loop(host: str) -> None:
+        while not stop.is_set():
+            request = urllib.request.Request(base + "/", headers={"Host": host})
+            with contextlib.suppress(urllib.error.URLError, OSError):
+                urllib.request.urlopen(request, timeout=2).close()
+            time.sleep(0.02)
+
+    threads = [threading.Thread(target=loop, args=(h,), daemon=True) for h in hosts for _ in "ab"]
+    for thread in threads:
+        thread.start()
+    try:
+        time.sleep(0.3)  # traffic flows before the first scrape
+        yield
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(5)
 
 
 @pytest.fixture(scope="module")
@@ -236,6 +290,11 @@ def broken_system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Outcome]
     ca = trustme.CA()
     tls_ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     ca.issue_cert("127.0.0.1", "localhost").configure_cert(tls_ctx)
+    soon = ca.issue_cert(
+        "soon.test", not_after=datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=5)
+    )
+    (project / "soon.crt").write_bytes(b"".join(pem.bytes() for pem in soon.cert_chain_pems))
+    (project / "soon.key").write_bytes(soon.private_key_pem.bytes())
     servers = {
         "ok": _http_server("ok"),
         "slow": _http_server("slow"),
@@ -244,6 +303,8 @@ def broken_system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Outcome]
         "api": _http_server("api-only"),
         "eof": _eof_server(),
         "pprof": _http_server("pprof"),
+        "flaky": _http_server("flaky"),
+        "sluggish": _http_server("sluggish"),
     }
     try:
         ports = {name: s.port for name, s in servers.items()}
@@ -262,18 +323,20 @@ def broken_system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Outcome]
                 return "r-ok@file" in routers and set(down.values()) == {"DOWN"}
 
             assert _wait(ready, 8), traefik.log()
-            yield _probe(project)
+            with _traffic(f"http://127.0.0.1:{web}", ["flaky.test", "sluggish.test"]):
+                outcome = _probe(project)
+            yield outcome
     finally:
         for server in servers.values():
             server.stop()
 
 
-def _kinds(diagnosis: Diagnosis) -> dict[str, str]:
+def _kinds(diagnosis: Finding) -> dict[str, str]:
     return {e.kind: e.text for e in diagnosis.evidence}
 
 
-def _related_codes(diagnosis: Diagnosis) -> set[str]:
-    return {r.message.split(" ", 1)[0] for r in diagnosis.finding.related}
+def _related_codes(diagnosis: Finding) -> set[str]:
+    return {r.message.split(" ", 1)[0] for r in diagnosis.related}
 
 
 def test_no_router_matched_v2_placeholder(broken_system: Outcome) -> None:
@@ -286,13 +349,12 @@ def test_no_router_matched_v2_placeholder(broken_system: Outcome) -> None:
 
 def test_router_disabled_missing_service(broken_system: Outcome) -> None:
     d = broken_system.of("LIVE003", "r-typo@file")
-    assert "status `disabled`" in d.finding.message
-    assert 'the service "svc-okk@file" does not exist' in d.finding.message
+    assert "status `disabled`" in d.message
+    assert 'the service "svc-okk@file" does not exist' in d.message
     assert "status=disabled" in _kinds(d)["api"]
     assert "RTR007" in _related_codes(d)
     assert not any(
-        x.finding.code == "LIVE002" and "r-typo" in x.finding.message
-        for x in broken_system.diagnoses
+        x.code == "LIVE002" and "r-typo" in x.message for x in broken_system.diagnoses
     ), "the disabled router is the root cause, not a second LIVE002"
 
 
@@ -327,7 +389,7 @@ def test_all_servers_down_503(broken_system: Outcome) -> None:
 
 def test_failing_healthz(broken_system: Outcome) -> None:
     d = broken_system.of("LIVE018", "svc-down@file")
-    assert "503" in d.finding.message
+    assert "503" in d.message
     assert "/healthz: HTTP 503" in _kinds(d)["direct-probe"]
 
 
@@ -363,7 +425,7 @@ def test_without_access_log_traefik_errors_are_told_by_their_shape(
     plan = build_plan(checked.project)
     plan.access_log = None
     diagnoses = diagnose(run_plan(plan, timeout=2.0, deadline=20), checked.findings)
-    found = {(d.finding.code, d.finding.message.split("`")[1]) for d in diagnoses}
+    found = {(d.code, d.message.split("`")[1]) for d in diagnoses}
     for expected in (
         ("LIVE002", "r-v2@file"),
         ("LIVE004", "r-closed@file"),
@@ -374,13 +436,59 @@ def test_without_access_log_traefik_errors_are_told_by_their_shape(
         ("LIVE009", "r-eof@file"),
     ):
         assert expected in found, (expected, sorted(found))
-    guess = next(d for d in diagnoses if d.finding.code == "LIVE002")
-    assert "without the access log" in guess.finding.message
+    guess = next(d for d in diagnoses if d.code == "LIVE002")
+    assert "without the access log" in guess.message
+
+
+def test_expiring_certificate_served(broken_system: Outcome) -> None:
+    d = broken_system.of("LIVE011", "r-soon@file")
+    assert "expires in 4." in d.message or "expires in 5.0" in d.message
+    assert d.severity.value == "warning"
+    assert "notAfter" in _kinds(d)["direct-probe"]
+    assert "TLS003" in _related_codes(d)  # the file on disk predicted it
+
+
+def test_request_taken_by_other_router(broken_system: Outcome) -> None:
+    d = broken_system.of("LIVE019", "r-taken@file")
+    assert "served by router `r-wide@file`" in d.message
+    assert "RouterName=r-wide@file" in _kinds(d)["access-log"]
+    assert "RTR011" in _related_codes(d)
+    # r-wide serves its own requests: nothing to say about it.
+    assert not any(
+        d.code == "LIVE019" and "router `r-wide@file` was" in d.message
+        for d in broken_system.diagnoses
+    )
+
+
+def test_high_error_rate_from_metrics(broken_system: Outcome) -> None:
+    d = broken_system.of("LIVE013", "r-flaky@file")
+    ev = " | ".join(e.text for e in d.evidence)
+    assert "two scrapes" in ev and "counter differences" in ev
+    assert 'traefik_router_requests_total{router="r-flaky@file"' in ev
+    assert d.location.path.endswith("app.yml")  # the router's definition
+
+
+def test_high_latency_from_metrics(broken_system: Outcome) -> None:
+    d = broken_system.of("LIVE012", "r-sluggish@file")
+    ev = " | ".join(e.text for e in d.evidence)
+    # Traefik's default buckets (0.1, 0.3, 1.2, 5) put a 0.4 s answer in (0.3, 1.2]:
+    # the P99 is an interpolation, and the report says so.
+    assert "coarse" in ev
+    assert "OPS005" in _related_codes(d)
+
+
+def test_metrics_do_not_repeat_per_route_failures(broken_system: Outcome) -> None:
+    """r-slow answered 504 to the probe (LIVE005): its P99 in the metrics says nothing new."""
+    assert broken_system.of("LIVE005", "r-slow@file")
+    for d in broken_system.diagnoses:
+        if d.code in ("LIVE012", "LIVE013"):
+            assert "r-slow@file" not in d.message and "svc-slow@file" not in d.message
+            assert "r-ok@file" not in d.message
 
 
 def test_healthy_route_is_quiet_and_root_causes_come_first(broken_system: Outcome) -> None:
-    assert not any("r-ok@file" in d.finding.message for d in broken_system.diagnoses)
-    codes = [d.finding.code for d in broken_system.diagnoses]
+    assert not any("r-ok@file" in d.message for d in broken_system.diagnoses)
+    codes = [d.code for d in broken_system.diagnoses]
     assert codes.index("LIVE003") < codes.index("LIVE002")
     assert broken_system.elapsed < 15
 
@@ -407,9 +515,9 @@ def test_broken_provider_file_and_unreachable_entrypoint(tmp_path: Path) -> None
         closed = free_port()
         outcome = _probe(project, entry_points={"web": f"http://127.0.0.1:{closed}"})
     d = outcome.of("LIVE016")
-    assert "r-good@file" in d.finding.message
+    assert "r-good@file" in d.message
     assert "CFG004" in _related_codes(d)
-    assert outcome.diagnoses[0].finding.code == "LIVE016"
+    assert outcome.diagnoses[0].code == "LIVE016"
     unreachable = outcome.of("LIVE001", "web")
     assert "connection_refused" in _kinds(unreachable)["direct-probe"]
 
@@ -439,7 +547,9 @@ def test_doctor_command_reports_verdict_first(
     assert run_probe(args) == 1
     probed = json.loads(capsys.readouterr().out)
     assert all(f["code"].startswith("LIVE") for f in probed["findings"])
-    assert all("Evidence:" in f["message"] for f in probed["findings"])
+    assert all(f["evidence"] and "Evidence" not in f["message"] for f in probed["findings"])
+    kinds = {e["kind"] for f in probed["findings"] for e in f["evidence"]}
+    assert {"request", "response", "direct-probe"} <= kinds
 
 
 def test_usage_errors(tmp_path: Path) -> None:
@@ -452,11 +562,9 @@ def test_usage_errors(tmp_path: Path) -> None:
 
 
 def _parser() -> argparse.ArgumentParser:
-    from traefik_doctor.probe_command import add_parsers
+    from traefik_doctor.cli import build_parser
 
-    parser = argparse.ArgumentParser()
-    add_parsers(parser.add_subparsers(dest="command"))
-    return parser
+    return build_parser()
 
 
 GO_DYNAMIC = """\
@@ -531,6 +639,35 @@ func main() {
 """
 
 
+LEAKY_GO = """\
+// leaky: every tick starts goroutines that never end and keeps 256 KiB: the growth that
+// pprof samples show (goroutines and heap in use rise on every sample).
+package main
+
+import (
+\t"log"
+\t"net/http"
+\t_ "net/http/pprof"
+\t"time"
+)
+
+var kept [][]byte
+
+func main() {
+\tgo func() {
+\t\tblock := make(chan struct{})
+\t\tfor range time.Tick(50 * time.Millisecond) {
+\t\t\tfor i := 0; i < 10; i++ {
+\t\t\t\tgo func() { <-block }()
+\t\t\t}
+\t\t\tkept = append(kept, make([]byte, 256<<10))
+\t\t}
+\t}()
+\tlog.Fatal(http.ListenAndServe("127.0.0.1:PORT", nil))
+}
+"""
+
+
 @pytest.fixture(scope="module")
 def go_system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Outcome]:
     from golab import copy_go_module, run_process, session_build, wait_http
@@ -539,7 +676,7 @@ def go_system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Outcome]:
     project, run = base / "project", base / "run"
     (project / "dyn").mkdir(parents=True)
     run.mkdir()
-    names = ("hello", "users", "pprof", "health", "slowwrite", "wrong")
+    names = ("hello", "users", "pprof", "health", "slowwrite", "wrong", "leaky")
     ports = {name: free_port() for name in names}
     modules = {"hello": "hello", "users": "users", "pprof": "pprofexposed", "health": "healthapp"}
     binaries = {}
@@ -555,6 +692,11 @@ def go_system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Outcome]:
         SLOWWRITE_GO.replace("PORT", str(ports["slowwrite"])), encoding="utf-8"
     )
     binaries["slowwrite"] = session_build(slow, tmp_path_factory)
+    leaky = project / "leaky"
+    leaky.mkdir()
+    (leaky / "go.mod").write_text("module example.com/leaky\n\ngo 1.19\n", encoding="utf-8")
+    (leaky / "main.go").write_text(LEAKY_GO.replace("PORT", str(ports["leaky"])), encoding="utf-8")
+    binaries["leaky"] = session_build(leaky, tmp_path_factory)
     web, websecure, api = free_port(), free_port(), free_port()
     static = project / "traefik.yml"
     static.write_text(_static(web, websecure, api, run), encoding="utf-8")
@@ -572,7 +714,8 @@ def go_system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Outcome]:
                 )
             )
         for key in binaries:
-            assert wait_http(f"http://127.0.0.1:{ports[key]}/", time.monotonic() + 10), key
+            url = f"http://127.0.0.1:{ports[key]}/" + ("debug/pprof/" if key == "leaky" else "")
+            assert wait_http(url, time.monotonic() + 10), key
         traefik = stack.enter_context(run_traefik(static, run, api, cwd=project))
         assert wait_for_api(traefik), traefik.log()
 
@@ -614,6 +757,19 @@ def test_go_healthz_not_served_with_svc005(go_system: Outcome) -> None:
     failing = go_system.of("LIVE018", "svc-health@file")
     assert "HTTP 404" in _kinds(failing)["direct-probe"]
     assert "SVC005" in _related_codes(failing)
+
+
+@pytest.mark.go
+def test_go_goroutine_and_heap_growth_found_from_the_go_code(go_system: Outcome) -> None:
+    """No --pprof given: the Go facts name the loopback listener that serves pprof."""
+    goroutines = go_system.of("LIVE014")
+    assert "grew by more than 10 on every sample" in goroutines.message
+    assert goroutines.location.path == "leaky/main.go"  # the listener's line
+    assert "goroutine profile: total" in goroutines.evidence[1].text
+    heap = go_system.of("LIVE015")
+    assert "HeapInuse" in heap.evidence[1].text
+    # The pprof exposed through Traefik (steady) is sampled too, and is not growing.
+    assert all("leaky" not in d.message for d in go_system.diagnoses if d.code == "LIVE017")
 
 
 @pytest.mark.go

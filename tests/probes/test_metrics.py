@@ -367,15 +367,15 @@ def test_real_traefik_window(tmp_path: Path) -> None:
     # nothing on the healthy one; each points at the router's definition.
     loaded = load_project(project, go=False)
     found = diagnose_metrics(window, loaded, Thresholds(p99_seconds=0.2, min_requests=10))
-    by_code = {(d.finding.code, d.finding.message.split("`")[1]) for d in found}
+    by_code = {(d.code, d.message.split("`")[1]) for d in found}
     assert by_code == {("LIVE013", "flaky@file"), ("LIVE012", "slow@file")}, found
     for diagnosis in found:
-        assert diagnosis.finding.location.path.endswith("dynamic.yml")
-        assert diagnosis.finding.location.line is not None
+        assert diagnosis.location.path.endswith("dynamic.yml")
+        assert diagnosis.location.line is not None
         texts = " | ".join(e.text for e in diagnosis.evidence)
         assert "apart" in texts and 'router="' in texts
-    live013 = next(d for d in found if d.finding.code == "LIVE013")
-    assert "50%" in live013.finding.message and "20 of 40" in live013.finding.message
+    live013 = next(d for d in found if d.code == "LIVE013")
+    assert "50%" in live013.message and "20 of 40" in live013.message
     assert elapsed < 20
 
 
@@ -397,8 +397,8 @@ def test_diagnosis_names_ops005_on_coarse_buckets(tmp_path: Path) -> None:
     after = _histogram("r@file", {"0.1": 0, "0.3": 0, "1.2": 80, "5": 100, "+Inf": 100})
     window = compute_window(parse_snapshot(before, 0.0), parse_snapshot(after, 5.0))
     found = diagnose_metrics(window, load_project(tmp_path, go=False))
-    assert [d.finding.code for d in found] == ["LIVE012"]
-    finding = found[0].finding
+    assert [d.code for d in found] == ["LIVE012"]
+    finding = found[0]
     assert finding.location.path.endswith("d.yml") and finding.location.line == 3
     assert any(r.message.startswith("OPS005") for r in finding.related), finding.related
     assert any("coarse" in e.text for e in found[0].evidence)
@@ -412,6 +412,6 @@ def test_diagnosis_without_router_labels_names_ops003() -> None:
     )
     window = compute_window(parse_snapshot("", 0.0), parse_snapshot(text, 5.0))
     found = diagnose_metrics(window)
-    assert [d.finding.code for d in found] == ["LIVE013"]
-    assert "service `s@file`" in found[0].finding.message
+    assert [d.code for d in found] == ["LIVE013"]
+    assert "service `s@file`" in found[0].message
     assert any("addRoutersLabels" in e.text for e in found[0].evidence)

@@ -67,14 +67,14 @@ def test_growth_and_thresholds() -> None:
         tuple(PprofSample(float(i), 12_000, 10 << 20) for i in range(3)),
     )
     found = diagnose_pprof(steady)
-    assert [d.finding.code for d in found] == ["LIVE014"]  # above 10,000, not growing
-    assert "above the 10,000 threshold" in found[0].finding.message
+    assert [d.code for d in found] == ["LIVE014"]  # above 10,000, not growing
+    assert "above the 10,000 threshold" in found[0].message
     heap = PprofSeries(
         "http://h/debug/pprof",
         tuple(PprofSample(float(i), 10, (10 + 5 * i) << 20) for i in range(3)),
     )
     found = diagnose_pprof(heap)
-    assert [d.finding.code for d in found] == ["LIVE015"]
+    assert [d.code for d in found] == ["LIVE015"]
     assert "10.0 MiB -> 15.0 MiB -> 20.0 MiB" in found[0].evidence[1].text
 
 
@@ -171,10 +171,10 @@ def test_real_go_leak_and_steady(tmp_path: Path, tmp_path_factory: pytest.TempPa
     assert len(counts) == 3 and counts[0] < counts[1] < counts[2], counts
     assert leaky.window == pytest.approx(1.0, abs=0.6)
     found = diagnose_pprof(leaky, Thresholds())
-    codes = [d.finding.code for d in found]
+    codes = [d.code for d in found]
     assert "LIVE014" in codes, (counts, leaky.heap())
-    live014 = next(d for d in found if d.finding.code == "LIVE014")
-    assert "grew by more than 10 on every sample" in live014.finding.message
+    live014 = next(d for d in found if d.code == "LIVE014")
+    assert "grew by more than 10 on every sample" in live014.message
     assert "goroutine profile: total" in live014.evidence[1].text
     heap = leaky.heap()
     assert heap[0] < heap[1] < heap[2], heap  # 1 MiB kept per /leak call

@@ -11,15 +11,20 @@ has disabled or lacks: LIVE003, or LIVE016 when the provider kept none of its fi
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
-from traefik_doctor.findings import Finding, Location
+from traefik_doctor.findings import Evidence as Proof
+from traefik_doctor.findings import Finding, Location, Severity
+from traefik_doctor.live.accesslog import ID_KEY
 from traefik_doctor.live.accesslog import describe as describe_record
+from traefik_doctor.live.metrics_diagnose import Thresholds, diagnose_metrics, diagnose_pprof
 from traefik_doctor.live.plan import Plan
-from traefik_doctor.live.run import BackendOutcome, Evidence, RouterOutcome, pprof_exposed
-from traefik_doctor.probes.result import Evidence as Proof
+from traefik_doctor.live.run import BackendOutcome, Probed, RouterOutcome, pprof_exposed
+from traefik_doctor.model.project import Project
+from traefik_doctor.probes.metrics import MetricsWindow
 from traefik_doctor.probes.result import ProbeResult
 from traefik_doctor.rules.base import Rule
 from traefik_doctor.rules.live import (
@@ -53,6 +58,9 @@ from traefik_doctor.rules.live import (
     live010_default_certificate_served as live010,
 )
 from traefik_doctor.rules.live import (
+    live011_certificate_expiry_live as live011,
+)
+from traefik_doctor.rules.live import (
     live016_config_reload_failed as live016,
 )
 from traefik_doctor.rules.live import (
@@ -60,6 +68,9 @@ from traefik_doctor.rules.live import (
 )
 from traefik_doctor.rules.live import (
     live018_healthz_failing as live018,
+)
+from traefik_doctor.rules.live import (
+    live019_request_taken_by_other_router as live019,
 )
 
 # Root cause first: the configuration Traefik runs, then reachability, then per-route faults.
@@ -73,10 +84,16 @@ ORDER = (
     "LIVE006",
     "LIVE005",
     "LIVE009",
+    "LIVE019",
     "LIVE002",
     "LIVE008",
+    "LIVE013",
+    "LIVE012",
     "LIVE010",
+    "LIVE011",
     "LIVE017",
+    "LIVE014",
+    "LIVE015",
 )
 
 CORRELATES: dict[str, tuple[str, ...]] = {
@@ -89,25 +106,14 @@ CORRELATES: dict[str, tuple[str, ...]] = {
     "LIVE008": ("MW002", "GO005"),
     "LIVE009": ("TMO001", "TMO002"),
     "LIVE010": ("RTR018", "TLS004", "TLS001"),
+    "LIVE011": ("TLS003",),
+    "LIVE019": ("RTR011", "RTR012"),
     "LIVE016": ("CFG004", "CFG001", "CFG002", "CFG003", "CFG008", "CFG012"),
     "LIVE017": ("GO002",),
     "LIVE018": ("SVC005", "GO003"),
 }
 GLOBAL = {"LIVE016", "LIVE017", "LIVE009", "LIVE005"}
 """Codes whose static cause may sit anywhere (a broken file, the Go server's timeouts)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Diagnosis:
-    finding: Finding
-    evidence: tuple[Proof, ...]
-
-    def as_finding(self) -> Finding:
-        """The finding with its evidence folded into the message (for JSON, SARIF...)."""
-        if not self.evidence:
-            return self.finding
-        text = "; ".join(f"[{e.kind}] {e.text}" for e in self.evidence)
-        return replace(self.finding, message=f"{self.finding.message} Evidence: {text}")
 
 
 class _Correlator:
@@ -151,10 +157,19 @@ class _Correlator:
         return [(f.location, f"{f.code} {f.name}: {f.message}") for f in chosen[:4]]
 
 
-def diagnose(evidence: Evidence, static: Iterable[Finding] = ()) -> list[Diagnosis]:
+def diagnose(
+    evidence: Probed,
+    static: Iterable[Finding] = (),
+    *,
+    project: Project | None = None,
+    thresholds: Thresholds | None = None,
+    cert_days: float = 30.0,
+) -> list[Finding]:
+    """Every LIVE finding the evidence supports, root cause first. ``project`` names the
+    routers and services of metrics series; ``thresholds`` judge metrics and pprof."""
     plan = evidence.plan
     corr = _Correlator(plan, static)
-    out: list[Diagnosis] = []
+    out: list[Finding] = []
 
     def add(
         rule: Rule,
@@ -165,10 +180,14 @@ def diagnose(evidence: Evidence, static: Iterable[Finding] = ()) -> list[Diagnos
         anchors: Iterable[Location] = (),
         names: Iterable[str] = (),
         fix: str | None = None,
+        severity: Severity | None = None,
     ) -> None:
         related = corr.related(rule.code, [location, *anchors], names)
-        finding = rule.finding(message, location, related=related, fix=fix)
-        out.append(Diagnosis(finding, tuple(proofs)))
+        out.append(
+            rule.finding(
+                message, location, related=related, fix=fix, evidence=proofs, severity=severity
+            )
+        )
 
     # Entry points.
     down_eps: set[str] = set()
@@ -290,14 +309,102 @@ def diagnose(evidence: Evidence, static: Iterable[Finding] = ()) -> list[Diagnos
                 names=[probe.router, probe.service or ""],
             )
 
+    _certificates(evidence, cert_days, add)
+    if evidence.metrics_window is not None:
+        out.extend(_metrics(evidence.metrics_window, out, project, thresholds))
+    for pprof_target, _, series in evidence.profiles:
+        if series is not None:
+            where = pprof_target.location if pprof_target.location.path else None
+            out.extend(diagnose_pprof(series, thresholds, where))
+
     rank = {code: index for index, code in enumerate(ORDER)}
-    out.sort(key=lambda d: (rank.get(d.finding.code, 99), d.finding.sort_key()))
+    out.sort(key=lambda f: (rank.get(f.code, 99), f.sort_key()))
     return out
+
+
+PER_ROUTE_5XX = ("LIVE004", "LIVE005", "LIVE006", "LIVE007", "LIVE009")
+
+
+def _metrics(
+    window: MetricsWindow,
+    found: list[Finding],
+    project: Project | None,
+    thresholds: Thresholds | None,
+) -> list[Finding]:
+    """LIVE012/LIVE013 for what the per-router requests did not already explain: a router
+    (or its service) with a diagnosed 5xx is not reported again from its metrics, which
+    count the probe's own failing request too."""
+    explained: set[str] = set()
+    for finding in found:
+        if finding.code in PER_ROUTE_5XX:
+            explained.update(re.findall(r"`([^`]+@[^`]+)`", finding.message))
+    kept = tuple(s for s in window.series if s.name not in explained)
+    return diagnose_metrics(replace(window, series=kept), project, thresholds)
+
+
+def _certificates(evidence: Probed, cert_days: float, add: Any) -> None:
+    """LIVE011 once per presented certificate: entry point + host name, or backend URL."""
+    seen: set[tuple[str, str]] = set()
+    for outcome in evidence.routers:
+        probe, tls = outcome.probe, outcome.tls
+        if tls is None or (probe.base_url, probe.host or "") in seen:
+            continue
+        seen.add((probe.base_url, probe.host or ""))
+        what = f"entry point `{probe.entry_point}` for {probe.host} (router `{probe.router}`)"
+        _expiry(tls, what, cert_days, probe.location, names=[probe.router], add=add)
+    for backend in evidence.backends:
+        if backend.tls is None or ("backend", backend.url) in seen:
+            continue
+        seen.add(("backend", backend.url))
+        target = next(
+            (b for b in evidence.plan.backends if b.url == backend.url),
+            None,
+        )
+        where = target.location if target is not None else Location("")
+        what = f"backend {backend.url} of `{backend.service}`"
+        _expiry(backend.tls, what, cert_days, where, names=[backend.service], add=add)
+
+
+def _expiry(
+    tls: ProbeResult,
+    what: str,
+    cert_days: float,
+    where: Location,
+    *,
+    names: list[str],
+    add: Any,
+) -> None:
+    obs = tls.observations
+    days = obs.get("days_left")
+    if not isinstance(days, int | float) or days > cert_days:
+        return
+    expired = bool(obs.get("expired"))
+    when = (
+        f"expired on {obs.get('not_after')}"
+        if expired
+        else f"expires in {days:.1f} days ({obs.get('not_after')})"
+    )
+    # TLS003 quotes the certificate by its CN, else its whole subject: both are names here.
+    names = [*names, str(obs.get("subject_cn") or ""), str(obs.get("subject") or "")]
+    add(
+        live011.RULE,
+        f"the certificate presented by {what} {when}",
+        where,
+        [
+            Proof(
+                "direct-probe",
+                f"{tls.target}: subject {obs.get('subject')}, issuer {obs.get('issuer')},"
+                f" notAfter {obs.get('not_after')}",
+            )
+        ],
+        names=names,
+        severity=Severity.ERROR if expired else None,
+    )
 
 
 def _router(
     outcome: RouterOutcome,
-    evidence: Evidence,
+    evidence: Probed,
     backends: dict[tuple[str, str], BackendOutcome],
     add: Any,
 ) -> None:
@@ -330,6 +437,24 @@ def _router(
     record = outcome.record
     if record is not None:
         proofs.append(Proof("access-log", describe_record(record)))
+        taker = record.get("RouterName")
+        if (
+            isinstance(taker, str)
+            and taker
+            and taker != probe.router
+            and probe.exact
+            and record.get(ID_KEY) == probe.diag_id
+        ):
+            add(
+                live019.RULE,
+                f"the request built from the rule of router `{probe.router}` was served by"
+                f" router `{taker}`: `{probe.router}` never gets it",
+                probe.location,
+                proofs,
+                anchors=[evidence.plan.router_locations.get(taker, Location(""))],
+                names=[probe.router, taker],
+            )
+            return
     routed: bool | None = None if record is None else "RouterName" in record
     service = probe.service or ""
     svc_info = evidence.snapshot.services.get(service) if evidence.snapshot else None
@@ -457,11 +582,10 @@ def _response_text(result: ProbeResult) -> str:
     return f"{status} ({who}, body `{body}`) in {result.duration:.3f} s"
 
 
-def verdict(diagnoses: list[Diagnosis], static: Iterable[Finding] = ()) -> list[str]:
+def verdict(diagnoses: list[Finding], static: Iterable[Finding] = ()) -> list[str]:
     """A few lines, most important first: what is broken."""
     lines = []
-    for diagnosis in diagnoses[:10]:
-        f = diagnosis.finding
+    for f in diagnoses[:10]:
         cause = (
             f" (static cause: {f.related[0].message.split(':', 1)[0]} at {f.related[0].location})"
             if f.related

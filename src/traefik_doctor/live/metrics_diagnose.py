@@ -17,11 +17,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from traefik_doctor.findings import Finding, Location
+from traefik_doctor.findings import Evidence, Finding, Location
 from traefik_doctor.model.project import Project
 from traefik_doctor.probes.metrics import MetricsWindow, Quantile, SeriesStats
 from traefik_doctor.probes.pprof import PprofSeries, grows_every_step
-from traefik_doctor.probes.result import Evidence
 from traefik_doctor.rules.base import Context, Rule
 from traefik_doctor.rules.live import (
     live012_high_latency,
@@ -47,14 +46,6 @@ class Thresholds:
 
 
 @dataclass(frozen=True, slots=True)
-class Diagnosis:
-    """A live finding and the evidence it quotes."""
-
-    finding: Finding
-    evidence: tuple[Evidence, ...]
-
-
-@dataclass(frozen=True, slots=True)
 class _Check:
     rule: Rule
     coarse_matters: bool
@@ -66,7 +57,7 @@ def diagnose_metrics(
     window: MetricsWindow,
     project: Project | None = None,
     thresholds: Thresholds | None = None,
-) -> list[Diagnosis]:
+) -> list[Finding]:
     """LIVE012 and LIVE013 over one metrics window."""
     limits = thresholds or Thresholds()
     statics = _static_findings(project)
@@ -82,7 +73,7 @@ def diagnose_metrics(
         lambda s: _failing(s, limits),
         lambda s, w: _error_message(s, w, limits),
     )
-    out: list[Diagnosis] = []
+    out: list[Finding] = []
     for check in (latency, errors):
         out.extend(_per_kind(window, project, statics, check))
     return out
@@ -128,8 +119,8 @@ def _per_kind(
     project: Project | None,
     statics: dict[str, list[Finding]],
     check: _Check,
-) -> list[Diagnosis]:
-    out: list[Diagnosis] = []
+) -> list[Finding]:
+    out: list[Finding] = []
     covered_services: set[str] = set()
     for stats in window.of_kind("router"):
         if check.hit(stats):
@@ -153,7 +144,7 @@ def _diagnosis(
     project: Project | None,
     statics: dict[str, list[Finding]],
     check: _Check,
-) -> Diagnosis:
+) -> Finding:
     evidence = [Evidence("metrics", line) for line in _evidence_lines(stats, window)]
     related: list[tuple[Origin | Location, str]] = []
     if window.router_labels is False and stats.kind != "router":
@@ -170,12 +161,12 @@ def _diagnosis(
         reason = window.coarse or "the P99 falls in a wide bucket"
         evidence.append(Evidence("metrics", f"buckets too coarse for a precise P99: {reason}"))
         related.extend(_related(statics, "OPS005"))
-    finding = check.rule.finding(
+    return check.rule.finding(
         check.message(stats, window),
         _where(stats, project),
         related=related,
+        evidence=evidence,
     )
-    return Diagnosis(finding, tuple(evidence))
 
 
 def _evidence_lines(stats: SeriesStats, window: MetricsWindow) -> list[str]:
@@ -236,12 +227,12 @@ def diagnose_pprof(
     series: PprofSeries,
     thresholds: Thresholds | None = None,
     location: Location | None = None,
-) -> list[Diagnosis]:
+) -> list[Finding]:
     """LIVE014 and LIVE015 over one process's samples; ``location`` is where the Go
     listener serving pprof is defined, when the Go facts know it."""
     limits = thresholds or Thresholds()
     where = location or Location("")
-    out: list[Diagnosis] = []
+    out: list[Finding] = []
     times = ", ".join(f"{s.at:.1f}s" for s in series.samples)
     window = Evidence(
         "direct-probe",
@@ -288,7 +279,7 @@ def diagnose_pprof(
 
 
 def _growth(
-    out: list[Diagnosis],
+    out: list[Finding],
     rule: Rule,
     values: list[int],
     threshold: float,
@@ -309,8 +300,9 @@ def _growth(
         return
     why = [text for text, holds in ((above, high), (grew, growing)) if holds]
     out.append(
-        Diagnosis(
-            rule.finding(f"Go process at {base}: {amount}, " + " and ".join(why), where),
-            (window, Evidence("direct-probe", trend)),
+        rule.finding(
+            f"Go process at {base}: {amount}, " + " and ".join(why),
+            where,
+            evidence=(window, Evidence("direct-probe", trend)),
         )
     )

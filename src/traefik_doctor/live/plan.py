@@ -64,6 +64,15 @@ class BackendTarget:
     location: Location
 
 
+@dataclass(frozen=True, slots=True)
+class PprofTarget:
+    """A Go process's pprof, read directly (never through Traefik): given with ``--pprof`` or
+    found in the Go code (a listener that serves ``net/http/pprof``)."""
+
+    url: str
+    location: Location
+
+
 @dataclass(slots=True)
 class Plan:
     api_url: str | None
@@ -78,6 +87,9 @@ class Plan:
     router_locations: dict[str, Location] = field(default_factory=dict)
     service_locations: dict[str, Location] = field(default_factory=dict)
     entry_point_locations: dict[str, Location] = field(default_factory=dict)
+    metrics_url: str | None = None
+    """Traefik's Prometheus endpoint, scraped twice for a window of counter differences."""
+    pprof: list[PprofTarget] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
 
@@ -111,6 +123,8 @@ def build_plan(
     entry_points: dict[str, str] | None = None,
     access_log: Path | None = None,
     run_id: str | None = None,
+    metrics: str | None = None,
+    pprof: list[str] | None = None,
 ) -> Plan:
     static = project.static
     overrides = entry_points or {}
@@ -138,6 +152,8 @@ def build_plan(
                 "no API URL: the static configuration does not set `api.insecure`; pass --api URL"
             )
     _access_log(project, plan, access_log)
+    _metrics(project, plan, metrics)
+    _pprof(project, plan, pprof or [])
     counter = itertools.count(1)
     prefix = run_id or os.urandom(4).hex()
     defaults = static.default_entry_points()
@@ -214,6 +230,60 @@ def _access_log(project: Project, plan: Plan, given: Path | None) -> None:
             " (`accessLog.fields.headers.names: {X-Diag-Id: keep}`): records are matched by"
             " time, host and path instead"
         )
+
+
+def _metrics(project: Project, plan: Plan, given: str | None) -> None:
+    """``--metrics URL``, else Prometheus on its entry point (``traefik`` unless
+    ``metrics.prometheus.entryPoint`` names another) at ``/metrics``, Traefik's path."""
+    if given is not None:
+        plan.metrics_url = given.rstrip("/")
+        return
+    static = project.static
+    if not static.has("metrics", "prometheus"):
+        plan.notes.append(
+            "no Prometheus metrics configured (`metrics.prometheus`): latency and error"
+            " rates not read; pass --metrics URL"
+        )
+        return
+    manual = static.get("metrics", "prometheus", "manualRouting")
+    if manual is not None and manual.as_bool():
+        plan.notes.append(
+            "Prometheus metrics use `manualRouting` (served by a router of yours): pass"
+            " --metrics URL"
+        )
+        return
+    entry = static.get("metrics", "prometheus", "entryPoint")
+    ep = entry.text.strip() if entry is not None and entry.text.strip() else INTERNAL_ENTRYPOINT
+    base = plan.entry_points.get(ep)
+    if base is None and ep == INTERNAL_ENTRYPOINT:
+        base = address_url(DEFAULT_ENTRYPOINT_ADDRESS)
+    if base is None:
+        plan.notes.append(f"metrics entry point `{ep}` has no address: pass --metrics URL")
+        return
+    plan.metrics_url = base + "/metrics"
+
+
+def _pprof(project: Project, plan: Plan, given: list[str]) -> None:
+    """``--pprof URL`` (repeatable), else every Go listener that serves pprof at a known
+    port, read on loopback (a Go process in a container needs ``--pprof``)."""
+    from traefik_doctor.probes.pprof import pprof_base
+
+    if given:
+        plan.pprof = [PprofTarget(pprof_base(url), Location("")) for url in given]
+        return
+    scan = project.go
+    seen: set[str] = set()
+    for program in scan.programs if scan is not None else ():
+        for server in program.servers:
+            if not program.pprof_of(server) or server.port is None or server.tls:
+                continue
+            host = server.host or "127.0.0.1"
+            if host in ("0.0.0.0", "::", "localhost"):
+                host = "127.0.0.1"
+            url = pprof_base(f"http://{host}:{server.port}")
+            if url not in seen:
+                seen.add(url)
+                plan.pprof.append(PprofTarget(url, server.location))
 
 
 def _synthesize(

@@ -2,7 +2,8 @@
 
 Concurrent (asyncio + httpx), at most ``concurrency`` requests in flight, every probe bounded
 by ``timeout`` and the whole run by ``deadline``; no retries (a retry hides a failure) and no
-request bodies.
+request bodies. The metrics window and the pprof samples run beside the per-router requests,
+so the run lasts about as long as the longest of them.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from traefik_doctor.live.accesslog import AccessLog, read_access_log
-from traefik_doctor.live.plan import DIAG_HEADER, Plan, RouterProbe
+from traefik_doctor.live.plan import DIAG_HEADER, Plan, PprofTarget, RouterProbe
 from traefik_doctor.probes.http import make_client, probe_http
+from traefik_doctor.probes.metrics import MetricsWindow, probe_metrics
+from traefik_doctor.probes.pprof import PprofSeries, sample_pprof
 from traefik_doctor.probes.result import ProbeResult
 from traefik_doctor.probes.tcp import probe_tcp
 from traefik_doctor.probes.tls import probe_tls
@@ -44,7 +47,7 @@ class BackendOutcome:
 
 
 @dataclass(slots=True)
-class Evidence:
+class Probed:
     plan: Plan
     started: float
     api: ProbeResult | None = None
@@ -54,8 +57,30 @@ class Evidence:
     routers: list[RouterOutcome] = field(default_factory=list)
     backends: list[BackendOutcome] = field(default_factory=list)
     pprof: list[tuple[RouterProbe, ProbeResult]] = field(default_factory=list)
+    """``/debug/pprof/`` asked through Traefik (is it exposed?)."""
+    metrics: ProbeResult | None = None
+    metrics_window: MetricsWindow | None = None
+    profiles: list[tuple[PprofTarget, ProbeResult, PprofSeries | None]] = field(
+        default_factory=list
+    )
+    """Go processes' pprof read directly, sampled for growth."""
     access_log: AccessLog | None = None
     timed_out: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Sampling:
+    """How long the metrics window and the pprof series last."""
+
+    metrics_window: float = 5.0
+    pprof_samples: int = 3
+    pprof_interval: float = 1.0
+
+    def span(self, timeout: float) -> float:
+        """The longest any of them can take, each read bounded by ``timeout``."""
+        metrics = self.metrics_window + 2 * timeout
+        pprof = (self.pprof_samples - 1) * self.pprof_interval + 2 * self.pprof_samples * timeout
+        return max(metrics, pprof)
 
 
 def run_plan(
@@ -65,11 +90,16 @@ def run_plan(
     concurrency: int = 32,
     ca: str | None = None,
     deadline: float | None = None,
-) -> Evidence:
-    evidence = Evidence(plan, time.time())
-    total = deadline if deadline is not None else max(15.0, timeout * 4 + 5)
+    sampling: Sampling | None = None,
+) -> Probed:
+    evidence = Probed(plan, time.time())
+    sampling = sampling or Sampling()
+    sampled = plan.metrics_url is not None or bool(plan.pprof)
+    floor = sampling.span(timeout) + 1 if sampled else 0.0
+    total = deadline if deadline is not None else max(15.0, timeout * 4 + 5, floor)
+    work = _run(plan, evidence, timeout=timeout, concurrency=concurrency, ca=ca, sampling=sampling)
     try:
-        asyncio.run(asyncio.wait_for(_run(plan, evidence, timeout, concurrency, ca), total))
+        asyncio.run(asyncio.wait_for(work, total))
     except TimeoutError:
         evidence.timed_out = True
     if plan.access_log is not None:
@@ -78,7 +108,13 @@ def run_plan(
 
 
 async def _run(
-    plan: Plan, evidence: Evidence, timeout: float, concurrency: int, ca: str | None
+    plan: Plan,
+    evidence: Probed,
+    *,
+    timeout: float,
+    concurrency: int,
+    ca: str | None,
+    sampling: Sampling,
 ) -> None:
     gate = asyncio.Semaphore(max(1, concurrency))
 
@@ -121,11 +157,28 @@ async def _run(
             result = await bounded(_pprof(client, probe, timeout))
             evidence.pprof.append((probe, result))
 
+        async def metrics(url: str) -> None:
+            # Runs beside the other probes: the window is waiting time, not work.
+            evidence.metrics, evidence.metrics_window = await probe_metrics(
+                url, window=sampling.metrics_window, timeout=timeout
+            )
+
+        async def profile(target: PprofTarget) -> None:
+            result, series = await sample_pprof(
+                target.url,
+                samples=sampling.pprof_samples,
+                interval=sampling.pprof_interval,
+                timeout=timeout,
+            )
+            evidence.profiles.append((target, result, series))
+
         hosts: dict[tuple[str, str | None], RouterProbe] = {}
         for probe in plan.routers:
             if probe.reaches_pprof:
                 hosts.setdefault((probe.base_url, probe.host), probe)
         await asyncio.gather(
+            *([metrics(plan.metrics_url)] if plan.metrics_url is not None else []),
+            *(profile(target) for target in plan.pprof),
             *(router(probe) for probe in plan.routers),
             *(backend(b.service, b.url, b.health_path) for b in plan.backends),
             *(pprof(probe) for probe in hosts.values()),
@@ -134,7 +187,7 @@ async def _run(
         await client.aclose()
 
 
-async def _read_api(client: Any, plan: Plan, evidence: Evidence, timeout: float) -> None:
+async def _read_api(client: Any, plan: Plan, evidence: Probed, timeout: float) -> None:
     assert plan.api_url is not None
     settled = await wait_settled(
         client,
@@ -232,7 +285,7 @@ def pprof_exposed(result: ProbeResult) -> bool:
     return any(marker in body for marker in PPROF_MARKERS)
 
 
-async def _read_log(plan: Plan, evidence: Evidence) -> None:
+async def _read_log(plan: Plan, evidence: Probed) -> None:
     assert plan.access_log is not None
     wanted = {o.probe.diag_id for o in evidence.routers if o.result.success}
     log: AccessLog | None = None

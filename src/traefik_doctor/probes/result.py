@@ -1,4 +1,4 @@
-"""What every probe returns, and the evidence a live diagnosis quotes."""
+"""What every probe returns."""
 
 from __future__ import annotations
 
@@ -25,11 +25,3 @@ class ProbeResult:
     failure: str | None = None
     detail: str | None = None
     observations: dict[str, object] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class Evidence:
-    """One piece of evidence for a live diagnosis, as shown to the user."""
-
-    kind: str  # "request", "response", "access-log", "api", "direct-probe", "metrics", "log"
-    text: str

@@ -35,6 +35,7 @@ def _command(finding: Finding) -> str:
     props.append(f"title={escape_property(clean_text(f'{finding.code} {finding.name}'))}")
     lines = [finding.message]
     lines.extend(f"note: {rel.location}: {rel.message}" for rel in finding.related)
+    lines.extend(f"evidence: {e.kind}: {e.text}" for e in finding.evidence)
     if finding.fix is not None:
         unsafe = " (unsafe fix)" if finding.fix.safety is FixSafety.UNSAFE else ""
         lines.append(f"help: {finding.fix.description}{unsafe}")

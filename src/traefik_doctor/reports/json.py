@@ -51,4 +51,5 @@ def _finding(finding: Finding) -> dict[str, Any]:
         "fix": None
         if fix is None
         else {"description": fix.description, "safety": fix.safety.value},
+        "evidence": [{"kind": e.kind, "text": e.text} for e in finding.evidence],
     }

@@ -1,7 +1,8 @@
 """SARIF 2.1.0, the format GitHub code scanning and most CI dashboards import.
 
 Fixes are not SARIF ``fixes``: those need exact replacement regions, and ours are advice, so
-they go in the result's property bag instead of an invalid or misleading ``fixes`` entry.
+they go in the result's property bag instead of an invalid or misleading ``fixes`` entry, as
+does the evidence of a live diagnosis (what was sent and seen).
 """
 
 from __future__ import annotations
@@ -52,9 +53,16 @@ class SarifWriter:
                     }
                     for i, rel in enumerate(finding.related)
                 ]
+            properties: dict[str, Any] = {}
             if finding.fix is not None:
                 fix = {"description": finding.fix.description, "safety": finding.fix.safety.value}
-                result["properties"] = {"fix": fix}
+                properties["fix"] = fix
+            if finding.evidence:
+                properties["evidence"] = [
+                    {"kind": e.kind, "text": e.text} for e in finding.evidence
+                ]
+            if properties:
+                result["properties"] = properties
             results.append(result)
 
         run = {

@@ -1,7 +1,8 @@
 """Human output in the style of ruff and rustc: a header line, a code frame, notes and help.
 
 Everything that came from the user's files (paths, messages, source lines) goes through
-``clean_text`` first: the terminal must show a hostile file, never obey it.
+``clean_text`` first: the terminal must show a hostile file, never obey it. Source lines go
+through ``redact_line`` too: a frame must not show the password it warns about.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from traefik_doctor.findings import Finding, FixSafety, Location, Severity
+from traefik_doctor.redact import redact_line
 from traefik_doctor.reports.base import Report, clean_text, summary_counts
 from traefik_doctor.source import Source
 
@@ -76,6 +78,10 @@ def render_finding(report: Report, finding: Finding, *, color: bool) -> str:
         )
         if frame is not None:
             lines.extend(_frame_lines(frame, width, paint, _BOLD))
+    lines.extend(
+        f"{pad}{paint(_DIM, '= ' + clean_text(e.kind) + ':')} {clean_text(e.text)}"
+        for e in finding.evidence
+    )
     if finding.fix is not None:
         unsafe = " (unsafe fix)" if finding.fix.safety is FixSafety.UNSAFE else ""
         lines.append(
@@ -130,11 +136,12 @@ def _frame(sources: Mapping[str, Source], location: Location) -> _Frame | None:
         return None
     if not 1 <= line <= len(source.line_starts()):
         return None
-    raw = source.line_text(line)
+    original = source.line_text(line)
+    raw, moved = redact_line(source.line_text, line)
     if location.column is None:
         text, _ = _display(raw, 0)
         return _Frame(line, text, None, 0)
-    start = min(max(location.column - 1, 0), len(raw))
+    start = moved(min(max(location.column - 1, 0), len(original)))
     end = _token_end(raw, start)
     before, col = _display(raw[:start], 0)
     token, token_end = _display(raw[start:end], col)

@@ -10,8 +10,17 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from traefik_doctor.findings import Finding, Fix, FixSafety, Location, Related, Severity
+from traefik_doctor.findings import (
+    Evidence,
+    Finding,
+    Fix,
+    FixSafety,
+    Location,
+    Related,
+    Severity,
+)
 from traefik_doctor.model.project import Project
+from traefik_doctor.redact import redact_text
 from traefik_doctor.source import Origin
 
 DOC_SECTIONS = (
@@ -54,15 +63,19 @@ class Rule:
         fix: str | None = None,
         unsafe: bool = False,
         severity: Severity | None = None,
+        evidence: Iterable[Evidence] = (),
     ) -> Finding:
         return Finding(
             code=self.code,
             name=self.name,
             severity=severity or self.severity,
-            message=message,
+            message=redact_text(message),
             location=_location(origin),
-            related=tuple(Related(_location(o), m) for o, m in related),
-            fix=Fix(fix, FixSafety.UNSAFE if unsafe else FixSafety.SAFE) if fix else None,
+            related=tuple(Related(_location(o), redact_text(m)) for o, m in related),
+            fix=Fix(redact_text(fix), FixSafety.UNSAFE if unsafe else FixSafety.SAFE)
+            if fix
+            else None,
+            evidence=tuple(Evidence(e.kind, redact_text(e.text)) for e in evidence),
         )
 
     @property

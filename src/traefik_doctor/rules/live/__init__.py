@@ -12,6 +12,7 @@ from traefik_doctor.rules.live import (
     live008_backend_404_after_routing,
     live009_backend_connection_closed,
     live010_default_certificate_served,
+    live011_certificate_expiry_live,
     live012_high_latency,
     live013_high_error_rate,
     live014_goroutine_growth,
@@ -19,6 +20,7 @@ from traefik_doctor.rules.live import (
     live016_config_reload_failed,
     live017_pprof_reachable_through_proxy,
     live018_healthz_failing,
+    live019_request_taken_by_other_router,
 )
 
 RULES: tuple[Rule, ...] = (
@@ -32,6 +34,7 @@ RULES: tuple[Rule, ...] = (
     live008_backend_404_after_routing.RULE,
     live009_backend_connection_closed.RULE,
     live010_default_certificate_served.RULE,
+    live011_certificate_expiry_live.RULE,
     live012_high_latency.RULE,
     live013_high_error_rate.RULE,
     live014_goroutine_growth.RULE,
@@ -39,4 +42,5 @@ RULES: tuple[Rule, ...] = (
     live016_config_reload_failed.RULE,
     live017_pprof_reachable_through_proxy.RULE,
     live018_healthz_failing.RULE,
+    live019_request_taken_by_other_router.RULE,
 )
