@@ -1,6 +1,6 @@
 """## What it does
-Checks the certificates presented live: the one a TLS entry point serves for each router's
-host, and the one each `https://` backend serves. Expired is an error; expiring within
+Checks for certificates presented live that have expired or expire soon: the one a TLS
+entry point serves for each router's host, and the one each `https://` backend serves. Expired is an error; expiring within
 30 days (`--cert-days`) a warning. A live diagnosis made by `traefik-doctor probe` and
 `doctor`; `check` never reports it (TLS003 judges the certificate files it can read).
 

@@ -1,6 +1,6 @@
 """## What it does
-Checks which router served the request built from each router's rule: when Traefik's
-access log names another router, the router never sees that request. A live diagnosis made
+Checks for a router whose requests another router takes: the request built from its rule
+is served, says Traefik's access log, by another router, so this one never sees it. A live diagnosis made
 by `traefik-doctor probe` and `doctor` (it needs the JSON access log); `check` never reports
 it, but RTR011 (shadowed router) and RTR012 (ambiguous priority) predict it.
 
