@@ -1,11 +1,12 @@
 # Two entry points for a fresh machine with Python 3.11+ (see README):
-#   make example   install, then check the bundled example project that has real faults
+#   make demo      install with the real Traefik, run a broken example and diagnose it live
 #   make test      install with the test tools, then lint, type-check and run every test
+# make example checks the bundled example projects without running anything.
 PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: example test install install-dev lint bench
+.PHONY: demo example test install install-dev lint bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +17,10 @@ install: $(BIN)/python
 
 install-dev: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
+
+demo: $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[demo]'
+	$(BIN)/traefik-doctor demo
 
 example: install
 	-$(BIN)/traefik-doctor check examples/broken-app

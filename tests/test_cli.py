@@ -132,6 +132,27 @@ def test_suppression_comments(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert "RTR007" in codes(capsys, str(project(tmp_path / "c", other_code)))[1]
 
 
+def test_suppression_in_files_traefik_does_not_load(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A Go file, and a finding pointing at a file the configuration does not load: their
+    own comments still silence it."""
+    import shutil
+
+    fixture = Path(__file__).parent / "fixtures" / "GO002" / "fail_all_interfaces"
+    root = tmp_path / "go"
+    shutil.copytree(fixture, root)
+    assert "GO002" in codes(capsys, str(root))[1]
+    main_go = root / "main.go"
+    main_go.write_text(
+        main_go.read_text(encoding="utf-8").replace(
+            "// expect: GO002", "// traefik-doctor: ignore[GO002] debug build only"
+        ),
+        encoding="utf-8",
+    )
+    assert "GO002" not in codes(capsys, str(root))[1]
+
+
 def test_settings_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = project(tmp_path / "one", TYPO, **{"__traefik-doctor__toml": 'ignore = ["RTR007"]\n'})
     assert "RTR007" not in codes(capsys, str(root))[1]

@@ -25,6 +25,8 @@ COMMANDS = (
     "traefik_doctor.route.command",
     "traefik_doctor.graph.command",
     "traefik_doctor.probe_command",
+    "traefik_doctor.demo.command",
+    "traefik_doctor.scaffold.command",
 )
 """Modules that add subcommands beyond check/rule/rules: each has ``add_parser(commands)``,
 which sets the parser's ``handler`` default to ``"module:function"`` (imported only when that

@@ -39,6 +39,7 @@ def run_check(
     for document in project.documents:
         suppressions.scan(document.source)
     suppressions.ranges.extend(project.suppress_ranges)
+    scanned = {document.source.display for document in project.documents}
     findings: list[Finding] = []
     crashed: list[str] = []
     suppressed = 0
@@ -51,9 +52,27 @@ def run_check(
             crashed.append(f"{rule.code}: {traceback.format_exc(limit=3).strip().splitlines()[-1]}")
             continue
         for found in produced:
+            path = found.location.path
+            if path and path not in scanned:
+                # A finding about a file Traefik's configuration does not load (a static file
+                # compose does not mount, a Go file): its comments may still silence it.
+                scanned.add(path)
+                _scan_other(suppressions, project.root, path)
             if suppressions.covers(found):
                 suppressed += 1
                 continue
             findings.append(found)
     findings = sorted(set(findings), key=Finding.sort_key)
     return CheckResult(project, findings, crashed, suppressed)
+
+
+def _scan_other(suppressions: Suppressions, root: Path, display: str) -> None:
+    from traefik_doctor.loaders.files import read_bounded
+    from traefik_doctor.source import Source
+
+    path = root / display
+    if not path.is_file():
+        return
+    data = read_bounded(path).data
+    if data:
+        suppressions.scan(Source(str(path), display, data))

@@ -1,7 +1,7 @@
 """Suppressions written next to the configuration they silence.
 
 In YAML and TOML: ``# traefik-doctor: ignore[RTR014,OPS002] reason`` at the end of the
-offending line, or alone on the line above it. In compose files the same comment works on a
+offending line, or alone on the line above it; in Go, the same after ``//``. In compose files the same comment works on a
 label line; a container can also carry the label ``traefik-doctor.ignore=RTR014,SVC008``
 (handled by the compose loader, which records it here as a line range).
 """
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from traefik_doctor.findings import Finding
 from traefik_doctor.source import Source
 
-_DIRECTIVE = re.compile(r"#\s*traefik-doctor:\s*ignore\[([A-Za-z0-9_, ]+)\](.*)$")
+_DIRECTIVE = re.compile(r"(?:#|//)\s*traefik-doctor:\s*ignore\[([A-Za-z0-9_, ]+)\](.*)$")
 
 
 @dataclass(slots=True)

@@ -100,3 +100,94 @@ def test_nothing_running_is_findings_not_a_crash(tmp_path: Path) -> None:
     assert time.monotonic() - started < 5
     codes = [d.code for d in diagnose(evidence)]
     assert set(codes) == {"LIVE001"} and len(codes) == 3  # web, websecure, traefik
+
+
+SECURE_API = """\
+entryPoints:
+  web: {address: "127.0.0.1:8000"}
+  traefik: {address: "127.0.0.1:8080"}
+api: {dashboard: true}
+metrics: {prometheus: {addRoutersLabels: true}}
+providers: {file: {directory: dyn}}
+"""
+
+SECURE_API_DYNAMIC = """\
+http:
+  routers:
+    dash:
+      rule: "PathPrefix(`/api`) || PathPrefix(`/dashboard`)"
+      service: api@internal
+      entryPoints: [traefik]
+"""
+
+
+def test_api_behind_a_router_and_the_pages_it_serves(tmp_path: Path) -> None:
+    """No api.insecure: the router to api@internal is the API; `/api` itself is a 404 there,
+    so its request asks a page the API serves."""
+    (tmp_path / "dyn").mkdir()
+    (tmp_path / "traefik.yml").write_text(SECURE_API, encoding="utf-8")
+    (tmp_path / "dyn" / "api.yml").write_text(SECURE_API_DYNAMIC, encoding="utf-8")
+    plan = build_plan(load_project(tmp_path), run_id="t")
+    assert plan.api_url == "http://127.0.0.1:8080"
+    assert [p.path for p in plan.routers] == ["/api/version"]
+    assert plan.metrics_url == "http://127.0.0.1:8080/metrics"
+    hosted = SECURE_API_DYNAMIC.replace('"PathPrefix', '"Host(`t.test`) && (PathPrefix').replace(
+        '`/dashboard`)"', '`/dashboard`))"'
+    )
+    (tmp_path / "dyn" / "api.yml").write_text(hosted, encoding="utf-8")
+    plan = build_plan(load_project(tmp_path), run_id="t")
+    assert plan.api_url is None
+    assert any("needs a Host" in note for note in plan.notes)
+
+
+def test_metrics_and_pprof_targets(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    plan = build_plan(load_project(project), run_id="t")
+    assert plan.metrics_url is None
+    assert any("no Prometheus metrics" in note for note in plan.notes)
+    assert plan.pprof == []
+    plan = build_plan(
+        load_project(project),
+        metrics="http://127.0.0.1:9100/metrics/",
+        pprof=["127.0.0.1:6060", "http://127.0.0.1:6061/debug/pprof/heap"],
+    )
+    assert plan.metrics_url == "http://127.0.0.1:9100/metrics"
+    assert [t.url for t in plan.pprof] == [
+        "http://127.0.0.1:6060/debug/pprof",
+        "http://127.0.0.1:6061/debug/pprof",
+    ]
+    static = (project / "traefik.yml").read_text(encoding="utf-8")
+    (project / "traefik.yml").write_text(
+        static + "metrics: {prometheus: {entryPoint: web}}\n", encoding="utf-8"
+    )
+    (project / "main.go").write_text(
+        'package main\n\nimport (\n\t"net/http"\n\t_ "net/http/pprof"\n)\n\n'
+        'func main() {\n\thttp.ListenAndServe("127.0.0.1:6060", nil)\n}\n',
+        encoding="utf-8",
+    )
+    plan = build_plan(load_project(project), run_id="t")
+    assert plan.metrics_url == "http://127.0.0.1:8000/metrics"
+    assert [(t.url, t.location.path, t.location.line) for t in plan.pprof] == [
+        ("http://127.0.0.1:6060/debug/pprof", "main.go", 9)
+    ]
+
+
+def test_access_log_is_read_from_where_the_run_began(tmp_path: Path) -> None:
+    from traefik_doctor.live.accesslog import log_size
+
+    path = tmp_path / "access.json"
+    old = '{"StartUTC": "2026-01-01T00:00:00Z", "request_X-Diag-Id": "old"}\n'
+    path.write_text(old * 1000, encoding="utf-8")
+    start = log_size(path)
+    new = '{"StartUTC": "2026-01-01T00:00:00Z", "request_X-Diag-Id": "run-%d"}\n'
+    with path.open("a", encoding="utf-8") as handle:
+        for n in range(3):
+            handle.write(new % n)
+    log = read_access_log(path, since=0, start=start)
+    assert sorted(log.by_id) == ["run-0", "run-1", "run-2"]  # the first record is kept whole
+    # A bounded tail that starts inside a record drops that partial line only.
+    tail = read_access_log(path, since=0, start=start, max_bytes=len(new) * 2 + 3)
+    assert sorted(tail.by_id) == ["run-1", "run-2"]
+    # The log was rotated since the run began: read it from the start.
+    path.write_text(new % 7, encoding="utf-8")
+    assert list(read_access_log(path, since=0, start=start).by_id) == ["run-7"]

@@ -288,3 +288,54 @@ def test_tcp_probe_timeout() -> None:
         pytest.skip("the kernel accepted despite the full backlog")
     assert result.failure == "timeout"
     assert elapsed < 0.5 + MARGIN
+
+
+def test_each_probe_sends_its_own_server_name() -> None:
+    """One client probes many hosts behind one TLS entry point: a pooled connection opened
+    for one SNI must not carry the next host's request (the server picks the certificate
+    by SNI, so that would test the wrong certificate)."""
+    import ssl
+
+    import trustme
+
+    seen: list[str | None] = []
+
+    class _Ok(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    trustme.CA().issue_cert("a.test", "b.test").configure_cert(context)
+    context.sni_callback = lambda sock, name, ctx: seen.append(name)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Ok)
+    server.daemon_threads = True
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    url = f"https://127.0.0.1:{server.server_address[1]}/"
+
+    async def both() -> list[ProbeResult]:
+        client = make_client(4, 2.0, verify=False)
+        try:
+            return [
+                await probe_http(client, "GET", url, timeout=2.0, sni=h, headers={"Host": h})
+                for h in ("a.test", "b.test", "a.test")
+            ]
+        finally:
+            await client.aclose()
+
+    try:
+        results = asyncio.run(both())
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert all(r.success for r in results), results
+    assert seen == ["a.test", "b.test", "a.test"]

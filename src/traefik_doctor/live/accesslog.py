@@ -52,22 +52,35 @@ def start_time(record: dict[str, Any]) -> float | None:
         return None
 
 
-def read_access_log(path: Path, since: float, max_bytes: int = MAX_TAIL) -> AccessLog:
+def log_size(path: Path) -> int:
+    """Where the log ends now: records written after this are the run's."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def read_access_log(
+    path: Path, since: float, max_bytes: int = MAX_TAIL, start: int = 0
+) -> AccessLog:
     """The records of ``path`` whose ``StartUTC`` is at or after ``since`` (epoch seconds),
-    reading at most the last ``max_bytes`` bytes."""
+    reading from byte ``start`` (where the log ended when the run began: a line boundary,
+    Traefik writes whole lines) and at most the last ``max_bytes`` bytes."""
     log = AccessLog(path)
     try:
         with path.open("rb") as handle:
             handle.seek(0, 2)
             size = handle.tell()
-            offset = max(0, size - max_bytes)
+            if start > size:  # rotated or truncated since: read it from the beginning
+                start = 0
+            offset = max(start, size - max_bytes)
             handle.seek(offset)
             data = handle.read(max_bytes)
     except OSError as exc:
         log.error = f"cannot read the access log {path}: {exc.strerror or exc}"
         return log
     lines = data.split(b"\n")
-    if offset > 0:
+    if offset > start:
         lines = lines[1:]  # a partial first line
     for raw in lines:
         line = raw.strip()

@@ -333,12 +333,19 @@ def _metrics(
 ) -> list[Finding]:
     """LIVE012/LIVE013 for what the per-router requests did not already explain: a router
     (or its service) with a diagnosed 5xx is not reported again from its metrics, which
-    count the probe's own failing request too."""
+    count the probe's own failing request too; nor is an entry point then."""
     explained: set[str] = set()
     for finding in found:
         if finding.code in PER_ROUTE_5XX:
             explained.update(re.findall(r"`([^`]+@[^`]+)`", finding.message))
-    kept = tuple(s for s in window.series if s.name not in explained)
+    # Entry points add nothing when routers are named (router labels) or when the failures
+    # they count are already explained route by route.
+    skip_entry_points = bool(explained) or window.router_labels is True
+    kept = tuple(
+        s
+        for s in window.series
+        if s.name not in explained and not (skip_entry_points and s.kind == "entrypoint")
+    )
     return diagnose_metrics(replace(window, series=kept), project, thresholds)
 
 
@@ -485,7 +492,9 @@ def _router(
                 proofs,
                 names=names,
             )
-        elif routed or not generated:
+        elif (routed or not generated) and probe.path_in_rule:
+            # Without a path in the rule the request asked `/`, a guess: many backends serve
+            # nothing there, and that is no fault.
             add(
                 live008.RULE,
                 f"router `{probe.router}` matched, but its backend answered 404 for {probe.path}",

@@ -21,6 +21,7 @@ from traefik_doctor.model.static import DEFAULT_ENTRYPOINT_ADDRESS, INTERNAL_ENT
 from traefik_doctor.rulelang.ast import And, Expr, Matcher, Not, Or
 
 DIAG_HEADER = "X-Diag-Id"
+API_PAGES = ("/api/version", "/dashboard/")
 _PLACEHOLDER = re.compile(r"\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}")
 """A v2 path variable (``{id:[0-9]+}``): the request carries a value in its place."""
 
@@ -42,6 +43,8 @@ class RouterProbe:
     service: str | None  # qualified
     exact: bool = True
     """False when the rule could not be turned into a request it surely matches."""
+    path_in_rule: bool = False
+    """The path comes from a ``Path``/``PathPrefix`` of the rule (else ``/``, a guess)."""
     reaches_pprof: bool = False
     """Could ``/debug/pprof/`` on this host reach this router (no path matcher, or a
     ``PathPrefix`` that ``/debug/pprof/`` starts with)?"""
@@ -148,9 +151,7 @@ def build_plan(
                 DEFAULT_ENTRYPOINT_ADDRESS
             )
         else:
-            plan.notes.append(
-                "no API URL: the static configuration does not set `api.insecure`; pass --api URL"
-            )
+            plan.api_url = _api_router(project, plan)
     _access_log(project, plan, access_log)
     _metrics(project, plan, metrics)
     _pprof(project, plan, pprof or [])
@@ -230,6 +231,32 @@ def _access_log(project: Project, plan: Plan, given: Path | None) -> None:
             " (`accessLog.fields.headers.names: {X-Diag-Id: keep}`): records are matched by"
             " time, host and path instead"
         )
+
+
+def _api_router(project: Project, plan: Plan) -> str | None:
+    """The API served by a router to ``api@internal`` (the secure set-up), when a request
+    needs no Host to reach it: the router's entry point URL."""
+    defaults = project.static.default_entry_points()
+    for router in project.dynamic.http_routers():
+        if router.service is None or router.service.text.strip() != "api@internal":
+            continue
+        parsed = parsed_rule(project, router)
+        if parsed is None or parsed.expr is None:
+            continue
+        if any(m.name.lower() in ("host", "hostregexp") for m in _chosen(parsed.expr)):
+            plan.notes.append(
+                f"the API is served by router `{router.qualified}`, which needs a Host:"
+                " pass --api URL"
+            )
+            return None
+        for ep in [v.text for v in router.entry_points] or defaults:
+            if ep in plan.entry_points:
+                tls = router.tls is not None or ep in plan.tls_entry_points
+                return _scheme(plan.entry_points[ep], tls)
+    plan.notes.append(
+        "no API URL: neither `api.insecure` nor a router to `api@internal`; pass --api URL"
+    )
+    return None
 
 
 def _metrics(project: Project, plan: Plan, given: str | None) -> None:
@@ -322,9 +349,13 @@ def _synthesize(
                 query.append((args[0], args[1] if len(args) > 1 else ""))
             elif name in ("hostregexp", "pathregexp", "headerregexp", "queryregexp", "clientip"):
                 exact = False
+    service = qualify(router.service.text, router.provider) if router.service is not None else None
+    if service == "api@internal" and not exact_path:
+        # The API answers 404 on `/api` and `/dashboard` themselves: ask a page it serves
+        # that the rule's prefixes still match.
+        path = next((page for page in API_PAGES if all(page.startswith(p) for p in prefixes)), path)
     if query:
         path += "?" + "&".join(f"{quote(k)}={quote(v)}" for k, v in query)
-    service = qualify(router.service.text, router.provider) if router.service is not None else None
     return RouterProbe(
         router=router.qualified,
         entry_point=ep,
@@ -338,6 +369,7 @@ def _synthesize(
         location=router.origin.location(),
         service=service,
         exact=exact,
+        path_in_rule=exact_path or bool(prefixes),
         reaches_pprof=not exact_path and all("/debug/pprof/".startswith(p) for p in prefixes),
     )
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from traefik_doctor.live.accesslog import AccessLog, read_access_log
+from traefik_doctor.live.accesslog import AccessLog, log_size, read_access_log
 from traefik_doctor.live.plan import DIAG_HEADER, Plan, PprofTarget, RouterProbe
 from traefik_doctor.probes.http import make_client, probe_http
 from traefik_doctor.probes.metrics import MetricsWindow, probe_metrics
@@ -93,6 +93,7 @@ def run_plan(
     sampling: Sampling | None = None,
 ) -> Probed:
     evidence = Probed(plan, time.time())
+    log_start = log_size(plan.access_log) if plan.access_log is not None else 0
     sampling = sampling or Sampling()
     sampled = plan.metrics_url is not None or bool(plan.pprof)
     floor = sampling.span(timeout) + 1 if sampled else 0.0
@@ -103,7 +104,7 @@ def run_plan(
     except TimeoutError:
         evidence.timed_out = True
     if plan.access_log is not None:
-        asyncio.run(_read_log(plan, evidence))
+        asyncio.run(_read_log(plan, evidence, log_start))
     return evidence
 
 
@@ -285,14 +286,21 @@ def pprof_exposed(result: ProbeResult) -> bool:
     return any(marker in body for marker in PPROF_MARKERS)
 
 
-async def _read_log(plan: Plan, evidence: Probed) -> None:
+async def _read_log(plan: Plan, evidence: Probed, start: int) -> None:
     assert plan.access_log is not None
     wanted = {o.probe.diag_id for o in evidence.routers if o.result.success}
     log: AccessLog | None = None
+    size, still = -1, 0
     for _ in range(20):  # Traefik writes the record when the response ends; allow ~1 s
-        log = read_access_log(plan.access_log, evidence.started)
+        log = read_access_log(plan.access_log, evidence.started, start=start)
         if log.error is not None or not plan.access_log_keeps_id or wanted <= set(log.by_id):
             break
+        # Records that never come (a filter drops them): stop once the log stops growing.
+        now = log_size(plan.access_log)
+        still = still + 1 if now == size else 0
+        if still >= 4:
+            break
+        size = now
         await asyncio.sleep(0.05)
     evidence.access_log = log
     if log is None or log.error is not None:

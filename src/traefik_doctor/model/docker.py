@@ -79,6 +79,14 @@ class TraefikContainer:
         rest = posixpath.relpath(target, posixpath.normpath(best.target))
         return best.source if rest == "." else best.source / rest
 
+    def mounts_host(self, host_path: Path) -> bool:
+        """Does a bind mount bring ``host_path`` (or a folder holding it) into the container?"""
+        return any(
+            mount.source is not None
+            and (host_path == mount.source or mount.source in host_path.parents)
+            for mount in self.mounts
+        )
+
     def covering_mount(self, container_path: str) -> Mount | None:
         target = self.resolve(container_path)
         for mount in self.mounts:

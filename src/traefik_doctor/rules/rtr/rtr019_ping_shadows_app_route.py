@@ -1,6 +1,8 @@
 """## What it does
-Checks for a static `ping.entryPoint` that application routers also use. Traefik installs
-`ping@internal` there with rule ``PathPrefix(`/ping`)`` at the highest priority.
+Checks for a static `ping.entryPoint` that application routers also use, when their rules
+can match a path starting with `/ping` (a router limited to ``PathPrefix(`/api/`)`` cannot).
+Traefik installs `ping@internal` there with rule ``PathPrefix(`/ping`)`` at the highest
+priority.
 
 ## Why is this bad?
 Every request on that entry point whose path starts with `/ping` (`/ping`, `/ping/x`, and
@@ -37,10 +39,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from traefik_doctor.findings import Finding, Severity
+from traefik_doctor.model.dynamic import Router
+from traefik_doctor.model.routing import parsed_rule
 from traefik_doctor.model.static import INTERNAL_ENTRYPOINT
 from traefik_doctor.model.values import value
+from traefik_doctor.rulelang.ast import And, Expr, Matcher, Or
 from traefik_doctor.rules.base import Context, Rule
 from traefik_doctor.rules.rtr._common import quoted_list, router_entry_points
+
+PING = "/ping"
 
 
 def check(context: Context) -> Iterator[Finding]:
@@ -57,7 +64,7 @@ def check(context: Context) -> Iterator[Finding]:
     users = [
         router
         for router in context.project.dynamic.http_routers()
-        if name in router_entry_points(context, router)
+        if name in router_entry_points(context, router) and _may_match_ping(context, router)
     ]
     if not users:
         return
@@ -72,6 +79,29 @@ def check(context: Context) -> Iterator[Finding]:
         fix="Give ping its own entry point",
         unsafe=True,
     )
+
+
+def _may_match_ping(context: Context, router: Router) -> bool:
+    """False only when every way through the rule needs a path that cannot start with
+    `/ping`; an unparsed rule or a regexp counts as possible."""
+    parsed = parsed_rule(context.project, router)
+    if parsed is None or parsed.expr is None:
+        return True
+    return _possible(parsed.expr)
+
+
+def _possible(node: Expr) -> bool:
+    if isinstance(node, And):
+        return _possible(node.left) and _possible(node.right)
+    if isinstance(node, Or):
+        return _possible(node.left) or _possible(node.right)
+    if isinstance(node, Matcher) and node.args:
+        name, path = node.name.lower(), node.args[0].value
+        if name == "path":
+            return path.startswith(PING)
+        if name == "pathprefix":
+            return path.startswith(PING) or PING.startswith(path)
+    return True  # Not, other matchers: no proof that /ping is out of reach
 
 
 RULE = Rule("RTR019", "ping-shadows-app-route", Severity.WARNING, check, __doc__ or "")

@@ -1,0 +1,1 @@
+"""`traefik-doctor demo`: the bundled broken shop, run behind the real Traefik."""
