@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from enum import Enum
 
+from traefik_doctor.fix.edits import Edit
+
 
 class Severity(Enum):
     """error: traffic fails or Traefik drops config; warning: fails under some conditions."""
@@ -66,10 +68,16 @@ class Related:
 
 @dataclass(frozen=True, slots=True)
 class Fix:
-    """What to change; ``safety`` says whether applying it can change intended behaviour."""
+    """What to change; ``safety`` says whether applying it can change intended behaviour.
+    ``edits`` make it machine-applicable (``traefik-doctor fix``); empty: described only."""
 
     description: str
     safety: FixSafety = FixSafety.SAFE
+    edits: tuple[Edit, ...] = ()
+
+    @property
+    def applicable(self) -> bool:
+        return bool(self.edits)
 
 
 @dataclass(frozen=True, slots=True)

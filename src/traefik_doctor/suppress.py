@@ -1,9 +1,10 @@
 """Suppressions written next to the configuration they silence.
 
 In YAML and TOML: ``# traefik-doctor: ignore[RTR014,OPS002] reason`` at the end of the
-offending line, or alone on the line above it; in Go, the same after ``//``. In compose files the same comment works on a
-label line; a container can also carry the label ``traefik-doctor.ignore=RTR014,SVC008``
-(handled by the compose loader, which records it here as a line range).
+offending line, or alone on the line above it; in Go, the same after ``//``. In compose
+files the same comment works on a label line; a container can also carry the label
+``traefik-doctor.ignore=RTR014,SVC008`` (handled by the compose loader, which records it
+here as a line range).
 """
 
 from __future__ import annotations

@@ -517,6 +517,8 @@ def test_broken_provider_file_and_unreachable_entrypoint(tmp_path: Path) -> None
     d = outcome.of("LIVE016")
     assert "r-good@file" in d.message
     assert "CFG004" in _related_codes(d)
+    # The reload metric says the last reload succeeded: the broken file sent nothing.
+    assert "traefik_config_last_reload_success 20" in _kinds(d)["metrics"]
     assert outcome.diagnoses[0].code == "LIVE016"
     unreachable = outcome.of("LIVE001", "web")
     assert "connection_refused" in _kinds(unreachable)["direct-probe"]

@@ -25,7 +25,11 @@ def test_shape_and_key_order(report: Report) -> None:
     ]
     assert list(first["location"]) == ["path", "line", "column"]
     assert list(first["related"][0]) == ["path", "line", "column", "message"]
-    assert first["fix"] == {"description": "point the router at `api-v2@file`", "safety": "unsafe"}
+    assert first["fix"] == {
+        "description": "point the router at `api-v2@file`",
+        "safety": "unsafe",
+        "applicable": False,
+    }
     assert data["findings"][3]["location"] == {"path": "traefik.toml", "line": None, "column": None}
     assert data["findings"][3]["fix"] is None
     assert first["evidence"] == []

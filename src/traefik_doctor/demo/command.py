@@ -134,15 +134,15 @@ def _demo(args: argparse.Namespace, binary: Path, root: Path, group: Any) -> int
     out.flush()
     code = _doctor(args, root)
     if args.keep_running:
-        out.write(
-            f"\nStill running. Try: curl -H 'Host: shop.test' http://127.0.0.1:{web}/api/users\n"
-            "Ctrl-C stops everything.\n"
-        )
-        out.flush()
-        try:
+        try:  # from here on, Ctrl-C (or SIGTERM) is the way out the user was told to take
+            out.write(
+                f"\nStill running. Try: curl -H 'Host: shop.test'"
+                f" http://127.0.0.1:{web}/api/users\nCtrl-C stops everything.\n"
+            )
+            out.flush()
             while not group.exited():
                 time.sleep(0.2)
-        except KeyboardInterrupt:  # the way out the user was told to take
+        except KeyboardInterrupt:
             return 0
     return 0 if code in (0, 1) else code
 

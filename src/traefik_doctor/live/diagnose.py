@@ -235,7 +235,8 @@ def diagnose(
                         "api",
                         f"{plan.api_url}/api/http/routers lists {len(api_routers)} routers,"
                         f" {len(file_in_api)} from the file provider",
-                    )
+                    ),
+                    *_reload_metrics(evidence.metrics_window),
                 ],
                 fix="Fix or remove the file Traefik cannot load (see the related finding)",
             )
@@ -320,6 +321,21 @@ def diagnose(
     rank = {code: index for index, code in enumerate(ORDER)}
     out.sort(key=lambda f: (rank.get(f.code, 99), f.sort_key()))
     return out
+
+
+def _reload_metrics(window: MetricsWindow | None) -> list[Proof]:
+    """What Traefik's reload metrics say. A file Traefik cannot parse is no failed reload
+    to them (the provider sends nothing), so they back the API's evidence, never replace it."""
+    if window is None or window.last_reload_success is None:
+        return []
+    import datetime as dt
+
+    when = dt.datetime.fromtimestamp(window.last_reload_success, dt.UTC).isoformat(
+        timespec="seconds"
+    )
+    reloads = window.reloads_in_window
+    during = f", {reloads:g} reloads during the {window.window:.1f}s window" if reloads else ""
+    return [Proof("metrics", f"traefik_config_last_reload_success {when}{during}")]
 
 
 PER_ROUTE_5XX = ("LIVE004", "LIVE005", "LIVE006", "LIVE007", "LIVE009")

@@ -140,11 +140,11 @@ def load_project(
             static = StaticConfig("file", None, Origin(doc.source, 0))
 
     traefik = compose.traefik if compose is not None else None
-    if traefik is not None and static_path is not None and static_file is not None:
+    explicit = static_file if static_path is not None else None
+    if traefik is not None and explicit is not None and not traefik.mounts_host(explicit):
         # `--static FILE` that the compose container does not mount: this Traefik runs on
         # the host, so its provider paths are host paths.
-        if not traefik.mounts_host(static_file.resolve()):
-            traefik = None
+        traefik = None
     provider = _file_provider(static, static_file, target, root, issues, traefik=traefik)
     dynamic = DynamicConfig()
     if provider is not None:

@@ -50,6 +50,10 @@ def _finding(finding: Finding) -> dict[str, Any]:
         ],
         "fix": None
         if fix is None
-        else {"description": fix.description, "safety": fix.safety.value},
+        else {
+            "description": fix.description,
+            "safety": fix.safety.value,
+            "applicable": fix.applicable,  # `traefik-doctor fix` can apply it
+        },
         "evidence": [{"kind": e.kind, "text": e.text} for e in finding.evidence],
     }

@@ -19,6 +19,7 @@ from traefik_doctor.findings import (
     Related,
     Severity,
 )
+from traefik_doctor.fix.edits import Edit
 from traefik_doctor.model.project import Project
 from traefik_doctor.redact import redact_text
 from traefik_doctor.source import Origin
@@ -64,6 +65,7 @@ class Rule:
         unsafe: bool = False,
         severity: Severity | None = None,
         evidence: Iterable[Evidence] = (),
+        edits: Iterable[Edit] = (),
     ) -> Finding:
         return Finding(
             code=self.code,
@@ -72,7 +74,7 @@ class Rule:
             message=redact_text(message),
             location=_location(origin),
             related=tuple(Related(_location(o), redact_text(m)) for o, m in related),
-            fix=Fix(redact_text(fix), FixSafety.UNSAFE if unsafe else FixSafety.SAFE)
+            fix=Fix(redact_text(fix), FixSafety.UNSAFE if unsafe else FixSafety.SAFE, tuple(edits))
             if fix
             else None,
             evidence=tuple(Evidence(e.kind, redact_text(e.text)) for e in evidence),

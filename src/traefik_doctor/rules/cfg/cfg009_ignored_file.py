@@ -1,8 +1,10 @@
 """## What it does
 Checks for files in a file-provider directory that Traefik will not read: anything whose
-extension is not `.yml`, `.yaml` or `.toml` (`.json`, `.txt`, `app.yml.bak`…), and symbolic
-links to directories, which Traefik does not follow. The extension's case does not matter
-(`.YML` is read), and subdirectories are read.
+extension is not `.yml`, `.yaml` or `.toml` (`.json`, `.txt`, a lone `app.yml.bak`…), and
+symbolic links to directories, which Traefik does not follow. The extension's case does not
+matter (`.YML` is read), and subdirectories are read. A backup next to its original
+(`app.yml.bak` beside `app.yml`, as `traefik-doctor fix` leaves them) is not reported: the
+configuration it held is still there.
 
 ## Why is this bad?
 Traefik skips these files without a log line, even at DEBUG level. Configuration written in
@@ -39,14 +41,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from traefik_doctor.findings import Finding, Severity
-from traefik_doctor.model.project import IssueKind
+from traefik_doctor.model.project import IssueKind, LoadIssue
 from traefik_doctor.rules.base import Context, Rule
 from traefik_doctor.rules.cfg._common import file_level
 
 
 def check(context: Context) -> Iterator[Finding]:
     for issue in context.project.issues:
-        if issue.kind is IssueKind.IGNORED_FILE:
+        if issue.kind is IssueKind.IGNORED_FILE and not _backup_beside_original(context, issue):
             yield RULE.finding(
                 issue.message,
                 file_level(issue.origin),
@@ -54,6 +56,13 @@ def check(context: Context) -> Iterator[Finding]:
                 fix="Rename it to .yml, .yaml or .toml if its content should be loaded",
                 unsafe=True,
             )
+
+
+def _backup_beside_original(context: Context, issue: LoadIssue) -> bool:
+    path = file_level(issue.origin).path
+    if not path.endswith(".bak"):
+        return False
+    return (context.project.root / path.removesuffix(".bak")).is_file()
 
 
 RULE = Rule("CFG009", "ignored-file", Severity.WARNING, check, __doc__ or "")

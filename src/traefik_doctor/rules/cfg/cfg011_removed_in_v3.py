@@ -39,10 +39,16 @@ http:
 ```
 
 ## Fix safety
-No automatic fix. Renaming `ipWhiteList` to `ipAllowList` keeps the behaviour; replacing
-`sslRedirect` with a `redirectScheme` middleware changes it (that is the point), so check the
-routers that use it. `sslRedirect` and `sslTemporaryRedirect` are reported as errors, the rest
-as warnings.
+`traefik-doctor fix` applies the fixes that keep the behaviour (safe; in YAML or TOML files,
+not labels or flags): it renames `ipWhiteList` to `ipAllowList`, deletes the ignored
+`caOptional`, `forceSlash` and `preferServerCipherSuites` (not when that would leave an
+empty section, which Traefik rejects), and deletes a router's `ruleSyntax` or the static
+`core.defaultRuleSyntax` when the syntax without it is the same. Replacing `sslRedirect`
+with a `redirectScheme` middleware changes the behaviour (that is the point) and needs the
+routers that use it checked; `sslHost`, `sslForceHost` and `featurePolicy` need a
+replacement chosen by hand (`featurePolicy` values do not carry over to `permissionsPolicy`
+as they are): no edit for these. `sslRedirect` and `sslTemporaryRedirect` are reported as
+errors, the rest as warnings.
 
 ## References
 - shared/traefik-facts.md §2 (`ruleSyntax` logs `Router's ruleSyntax option is deprecated`)
@@ -59,9 +65,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from traefik_doctor.findings import Finding, Severity
-from traefik_doctor.model.project import Role
+from traefik_doctor.fix.edits import DeleteKey, Edit, KeyPath, RenameKey
+from traefik_doctor.fix.targets import (
+    editable_file,
+    key_as_written,
+    middleware_path,
+    router_path,
+    static_file,
+)
+from traefik_doctor.model.project import Project, Role
 from traefik_doctor.model.values import section
+from traefik_doctor.rulelang.validate import effective_syntax
 from traefik_doctor.rules.base import Context, Rule
+from traefik_doctor.source import Origin
 
 # headers option (lower case) -> (spelling, what 3.7 does, fix, severity)
 _HEADERS: dict[str, tuple[str, str, str, Severity | None]] = {
@@ -103,12 +119,22 @@ _HEADERS: dict[str, tuple[str, str, str, Severity | None]] = {
 def check(context: Context) -> Iterator[Finding]:
     project = context.project
     syntax = project.static.get("core", "defaultRuleSyntax")
+    default = effective_syntax(syntax.text if syntax is not None else None)
     if syntax is not None:
+        core = project.static.section("core")
+        file = static_file(project) if default == "v3" else None
+        path: KeyPath = (
+            key_as_written(project.static.root, "core"),
+            key_as_written(core, "defaultRuleSyntax"),
+        )
         yield RULE.finding(
             f"`core.defaultRuleSyntax: {syntax.text}` is deprecated since v3.4: Traefik 3.7 still"
             " applies it and logs a deprecation error; the next major version removes it",
             syntax.origin,
-            fix="Migrate the rules to v3 syntax and remove `core.defaultRuleSyntax`",
+            fix="Remove `core.defaultRuleSyntax` (v3 is the default)"
+            if file
+            else "Migrate the rules to v3 syntax and remove `core.defaultRuleSyntax`",
+            edits=(DeleteKey(file, path, keep=0),) if file else (),
         )
     for document in project.documents:
         if document.role is not Role.DYNAMIC or document.fragment is None:
@@ -117,12 +143,14 @@ def check(context: Context) -> Iterator[Finding]:
         for middleware in fragment.middlewares:
             kind = (middleware.kind or "").lower()
             options = middleware.options_map
+            base: KeyPath = (*middleware_path(middleware), middleware.kind or "")
             if kind == "ipwhitelist":
                 yield RULE.finding(
                     f"middleware `{middleware.name}` uses `{middleware.kind}`, deprecated in v3:"
                     " Traefik 3.7 still applies it and logs a deprecation warning",
                     middleware.kind_origin or middleware.origin,
                     fix="Rename `ipWhiteList` to `ipAllowList`",
+                    edits=_rename(project, middleware.kind_origin, base, "ipAllowList"),
                 )
             elif kind == "headers" and options is not None:
                 for entry in options:
@@ -144,10 +172,12 @@ def check(context: Context) -> Iterator[Finding]:
                 tls = section(options, "tls")
                 ca_optional = tls.find("caOptional") if tls is not None else None
                 if ca_optional is not None:
+                    path = (*base, key_as_written(options, "tls"), ca_optional.key)
                     yield RULE.finding(
                         "`caOptional` was removed in v3; Traefik 3.7 accepts it and ignores it",
                         ca_optional.key_origin,
                         fix="Remove `caOptional`",
+                        edits=_delete(project, ca_optional.key_origin, path, 4),
                     )
             elif kind == "stripprefix" and options is not None:
                 force = options.find("forceSlash")
@@ -157,25 +187,44 @@ def check(context: Context) -> Iterator[Finding]:
                         " Traefik 3.7 ignores it and logs a warning",
                         force.key_origin,
                         fix="Remove `forceSlash`",
+                        edits=_delete(project, force.key_origin, (*base, force.key), 4),
                     )
         for tls_options in fragment.tls_options:
             body = tls_options.body
             prefer = body.find("preferServerCipherSuites") if body is not None else None
             if prefer is not None:
+                path = ("tls", "options", tls_options.name, prefer.key)
                 yield RULE.finding(
                     f"TLS options `{tls_options.name}`: `preferServerCipherSuites` is deprecated"
                     " and ineffective in v3; Traefik 3.7 ignores it and logs a warning",
                     prefer.key_origin,
                     fix="Remove `preferServerCipherSuites`",
+                    edits=_delete(project, prefer.key_origin, path, 3),
                 )
         for router in fragment.routers:
             if router.rule_syntax is not None:
+                same = effective_syntax(router.rule_syntax.text) == default
+                path = (*router_path(router), key_as_written(router.body, "ruleSyntax"))
                 yield RULE.finding(
                     f"router `{router.name}` sets `ruleSyntax: {router.rule_syntax.text}`,"
                     " deprecated since v3.4: Traefik 3.7 still applies it and logs a warning",
                     router.rule_syntax.origin,
-                    fix="Migrate the rule to v3 syntax and remove `ruleSyntax`",
+                    fix=f"Remove `ruleSyntax` (the rule is read as {default} without it)"
+                    if same
+                    else "Migrate the rule to v3 syntax and remove `ruleSyntax`",
+                    edits=_delete(project, router.rule_syntax.origin, path, 3) if same else (),
                 )
 
 
-RULE = Rule("CFG011", "removed-in-v3", Severity.WARNING, check, __doc__ or "")
+def _rename(project: Project, origin: Origin | None, path: KeyPath, new: str) -> tuple[Edit, ...]:
+    file = editable_file(project, origin)
+    return (RenameKey(file, path, new),) if file else ()
+
+
+def _delete(project: Project, origin: Origin | None, path: KeyPath, keep: int) -> tuple[Edit, ...]:
+    """Delete ``path``; a section left empty is deleted too, down to depth ``keep``."""
+    file = editable_file(project, origin)
+    return (DeleteKey(file, path, keep=keep),) if file else ()
+
+
+RULE = Rule("CFG011", "removed-in-v3", Severity.WARNING, check, __doc__ or "", fixable=True)

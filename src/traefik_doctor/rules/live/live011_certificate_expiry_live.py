@@ -1,8 +1,9 @@
 """## What it does
 Checks for certificates presented live that have expired or expire soon: the one a TLS
-entry point serves for each router's host, and the one each `https://` backend serves. Expired is an error; expiring within
-30 days (`--cert-days`) a warning. A live diagnosis made by `traefik-doctor probe` and
-`doctor`; `check` never reports it (TLS003 judges the certificate files it can read).
+entry point serves for each router's host, and the one each `https://` backend serves.
+Expired is an error; expiring within 30 days (`--cert-days`) a warning. A live diagnosis
+made by `traefik-doctor probe` and `doctor`; `check` never reports it (TLS003 judges the
+certificate files it can read).
 
 ## Why is this bad?
 An expired certificate at the entry point makes every client refuse the connection; one at

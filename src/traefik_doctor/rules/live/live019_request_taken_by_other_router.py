@@ -1,8 +1,9 @@
 """## What it does
 Checks for a router whose requests another router takes: the request built from its rule
-is served, says Traefik's access log, by another router, so this one never sees it. A live diagnosis made
-by `traefik-doctor probe` and `doctor` (it needs the JSON access log); `check` never reports
-it, but RTR011 (shadowed router) and RTR012 (ambiguous priority) predict it.
+is served, says Traefik's access log, by another router, so this one never sees it. A live
+diagnosis made by `traefik-doctor probe` and `doctor` (it needs the JSON access log);
+`check` never reports it, but RTR011 (shadowed router) and RTR012 (ambiguous priority)
+predict it.
 
 ## Why is this bad?
 Traefik tries routers by priority, by default the length of the rule, and the first match

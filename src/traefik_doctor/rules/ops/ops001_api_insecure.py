@@ -20,7 +20,8 @@ api:
 
 ## Fix safety
 Removing `insecure` is unsafe: tools that read the API on port 8080 stop working until a
-router with authentication serves `api@internal`.
+router with authentication serves `api@internal`. `traefik-doctor fix --unsafe` sets
+`api.insecure: false` in the static file (not in flags or environment variables).
 
 ## References
 - shared/fault-catalog.md OPS001
@@ -32,19 +33,24 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from traefik_doctor.findings import Finding, Severity
+from traefik_doctor.fix.edits import SetValue
+from traefik_doctor.fix.targets import static_file, static_path
 from traefik_doctor.rules.base import Context, Rule
 
 
 def check(context: Context) -> Iterator[Finding]:
-    flag = context.project.static.get("api", "insecure")
+    project = context.project
+    flag = project.static.get("api", "insecure")
     if flag is None or not flag.as_bool():
         return
+    file = static_file(project)
     yield RULE.finding(
         "`api.insecure: true` serves the Traefik API and dashboard without authentication on"
         " the `traefik` entry point",
         flag.origin,
         fix="Remove `api.insecure` and expose `api@internal` through a router with authentication",
         unsafe=True,
+        edits=(SetValue(file, static_path(project, "api", "insecure"), False),) if file else (),
     )
 
 

@@ -20,7 +20,8 @@ log:
 ```
 
 ## Fix safety
-Lowering the level is safe; fewer log lines are written.
+Lowering the level is safe; fewer log lines are written. `traefik-doctor fix` sets
+`log.level: INFO` in the static file (not in flags or environment variables).
 
 ## References
 - shared/fault-catalog.md OPS002
@@ -32,19 +33,25 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from traefik_doctor.findings import Finding, Severity
+from traefik_doctor.fix.edits import SetValue
+from traefik_doctor.fix.targets import static_file, static_path
 from traefik_doctor.rules.base import Context, Rule
 
 VERBOSE = frozenset({"debug", "trace"})
 
 
 def check(context: Context) -> Iterator[Finding]:
-    level = context.project.static.get("log", "level")
+    project = context.project
+    level = project.static.get("log", "level")
     if level is None or level.text.strip().lower() not in VERBOSE:
         return
+    file = static_file(project)
+    path = static_path(project, "log", "level")
     yield RULE.finding(
         f"`log.level: {level.text.strip()}` logs every request and reload at debug detail",
         level.origin,
         fix="Set `log.level: INFO` (or WARN)",
+        edits=(SetValue(file, path, "INFO", expect=level.text),) if file else (),
     )
 
 

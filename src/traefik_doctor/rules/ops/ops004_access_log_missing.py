@@ -21,7 +21,8 @@ accessLog:
 ```
 
 ## Fix safety
-Enabling the access log is safe; it writes one line per request.
+Enabling the access log is safe; it writes one line per request. `traefik-doctor fix` adds
+`accessLog: {format: json}` to the static file (not to flags or environment variables).
 
 ## References
 - shared/fault-catalog.md OPS004
@@ -33,6 +34,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from traefik_doctor.findings import Finding, Severity
+from traefik_doctor.fix.edits import AddKey, Map
+from traefik_doctor.fix.targets import static_file
 from traefik_doctor.rules.base import Context, Rule
 from traefik_doctor.rules.ops._static import static_start
 
@@ -42,11 +45,13 @@ def check(context: Context) -> Iterator[Finding]:
     start = static_start(static)
     if start is None or static.has("accessLog"):
         return
+    file = static_file(context.project)
     yield RULE.finding(
         "no `accessLog`: which router and service served a request (and with what status) is"
         " recorded nowhere",
         start,
         fix="Add `accessLog: {format: json}`",
+        edits=(AddKey(file, ("accessLog",), Map((("format", "json"),))),) if file else (),
     )
 
 

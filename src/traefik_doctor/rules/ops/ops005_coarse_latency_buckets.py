@@ -32,7 +32,9 @@ metrics:
 
 ## Fix safety
 Changing buckets is unsafe for dashboards: existing series with the old `le` values stop and
-queries across the change see two bucket sets.
+queries across the change see two bucket sets. `traefik-doctor fix --unsafe` writes the
+suggested buckets to `metrics.prometheus.buckets` in the static file (not in flags or
+environment variables).
 
 ## References
 - shared/fault-catalog.md OPS005
@@ -47,6 +49,9 @@ import itertools
 from collections.abc import Iterator
 
 from traefik_doctor.findings import Finding, Severity
+from traefik_doctor.fix.edits import AddKey, Edit, Seq, SetValue
+from traefik_doctor.fix.targets import static_file, static_path
+from traefik_doctor.model.project import Project
 from traefik_doctor.model.values import key_origin, values
 from traefik_doctor.rules.base import Context, Rule
 
@@ -55,6 +60,7 @@ SMALLEST = 0.05
 MAX_RATIO = 3.0
 RATIO_UP_TO = 5.0
 SUGGESTED = "[0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]"
+SUGGESTED_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
 
 def coarseness(buckets: list[float]) -> str | None:
@@ -90,6 +96,7 @@ def check(context: Context) -> Iterator[Finding]:
             origin,
             fix=f"Set `metrics.prometheus.buckets: {SUGGESTED}`",
             unsafe=True,
+            edits=_edits(context.project, exists=False),
         )
         return
     numbers = []
@@ -107,7 +114,24 @@ def check(context: Context) -> Iterator[Finding]:
         key_origin(prometheus, "buckets") or given[0].origin,
         fix=f"Set `metrics.prometheus.buckets: {SUGGESTED}`",
         unsafe=True,
+        edits=_edits(context.project, exists=True),
     )
+
+
+def suggested_buckets(file: str) -> Seq:
+    """The suggested buckets to write into ``file``: TOML keeps them floats (Traefik decodes
+    them into ``[]float64``), YAML writes ``1`` and ``5`` as the documentation does."""
+    toml = file.lower().endswith(".toml")
+    return Seq(tuple(b if toml or not b.is_integer() else int(b) for b in SUGGESTED_BUCKETS))
+
+
+def _edits(project: Project, *, exists: bool) -> tuple[Edit, ...]:
+    file = static_file(project)
+    if file is None:
+        return ()
+    buckets = suggested_buckets(file)
+    path = static_path(project, "metrics", "prometheus", "buckets")
+    return (SetValue(file, path, buckets),) if exists else (AddKey(file, path, buckets),)
 
 
 RULE = Rule(

@@ -21,6 +21,8 @@ providers:
 
 ## Fix safety
 Safe only after every routed container has `traefik.enable=true`; marked unsafe.
+`traefik-doctor fix --unsafe` sets `providers.docker.exposedByDefault: false` in the static
+file (not in flags or environment variables; the labels are left to you).
 
 ## References
 - https://doc.traefik.io/traefik/providers/docker/#exposedbydefault
@@ -32,6 +34,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from traefik_doctor.findings import Finding, Severity
+from traefik_doctor.fix.edits import AddKey, Edit, SetValue
+from traefik_doctor.fix.targets import static_file, static_path
 from traefik_doctor.rules.base import Context, Rule
 
 
@@ -43,6 +47,13 @@ def check(context: Context) -> Iterator[Finding]:
     if setting is not None and setting.as_bool() is False:
         return
     where = setting.origin if setting is not None else static.key_origin("providers", "docker")
+    file = static_file(context.project)
+    path = static_path(context.project, "providers", "docker", "exposedByDefault")
+    edits: tuple[Edit, ...] = ()
+    if file is not None and setting is not None:
+        edits = (SetValue(file, path, False),)
+    elif file is not None and static.section("providers", "docker") is not None:
+        edits = (AddKey(file, path, False),)
     yield RULE.finding(
         "the docker provider exposes every container by default (`exposedByDefault` is"
         " true): containers without labels get a router too",
@@ -50,6 +61,7 @@ def check(context: Context) -> Iterator[Finding]:
         fix="Set `providers.docker.exposedByDefault: false` and label routed containers"
         " `traefik.enable=true`",
         unsafe=True,
+        edits=edits,
     )
 
 

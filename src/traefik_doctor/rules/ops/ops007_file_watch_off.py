@@ -24,7 +24,8 @@ providers:
 
 ## Fix safety
 Removing `watch: false` is safe; edits then apply within about a second
-(shared/traefik-facts.md §10).
+(shared/traefik-facts.md §10). `traefik-doctor fix` deletes it from the static file (not
+from flags or environment variables).
 
 ## References
 - shared/fault-catalog.md OPS007
@@ -37,6 +38,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from traefik_doctor.findings import Finding, Severity
+from traefik_doctor.fix.edits import DeleteKey
+from traefik_doctor.fix.targets import static_file, static_path
 from traefik_doctor.rules.base import Context, Rule
 
 
@@ -46,11 +49,14 @@ def check(context: Context) -> Iterator[Finding]:
     watch = context.project.static.get("providers", "file", "watch")
     if watch is None or watch.as_bool() is not False:
         return
+    file = static_file(context.project)
+    path = static_path(context.project, "providers", "file", "watch")
     yield RULE.finding(
         "`providers.file.watch: false`: edits to the dynamic files are ignored until Traefik"
         " restarts",
         watch.origin,
         fix="Remove `watch: false`",
+        edits=(DeleteKey(file, path, keep=2),) if file else (),
     )
 
 

@@ -26,8 +26,12 @@ http:
 ```
 
 ## Fix safety
-Splitting a multi-argument call into an `||` of single calls keeps the v2 meaning. Wrap the
-result in parentheses when the call is part of a larger `&&` expression.
+Unsafe. `traefik-doctor fix --unsafe` rewrites the call as an `||` of single calls, which
+keeps the v2 meaning, in parentheses when the call is an operand of `&&` or `!` (only for
+rules in YAML or TOML files, not labels). It is unsafe because the router is disabled
+today: the fix puts it in service, on its entry points, with a priority (the rule's length
+by default) that now competes with the other routers; the check after the fix rolls it back
+if that brings any new finding, such as a shadowed or ambiguous router (RTR011, RTR012).
 
 ## References
 - shared/traefik-facts.md §2 (``Host(`a.com`,`b.com`)``)
@@ -39,11 +43,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from traefik_doctor.findings import Finding, Severity
+from traefik_doctor.fix.targets import rule_rewrite
 from traefik_doctor.model.routing import ParsedRule
-from traefik_doctor.rulelang.ast import Matcher
+from traefik_doctor.rulelang.ast import And, Expr, Matcher, Not, Or
 from traefik_doctor.rulelang.validate import RuleIssue
 from traefik_doctor.rules.base import Context, Rule
-from traefik_doctor.rules.rtr._rules import issue_findings
+from traefik_doctor.rules.rtr._rules import effect, rule_issues
 
 _SINGLE = frozenset(
     {
@@ -62,18 +67,54 @@ _SINGLE = frozenset(
 
 
 def check(context: Context) -> Iterator[Finding]:
-    yield from issue_findings(context, RULE, ("argument-count",), _fix, unsafe=True)
+    for parsed, issue in rule_issues(context, "argument-count"):
+        call = _call(parsed, issue)
+        split = _split(parsed, call) if call is not None else None
+        yield RULE.finding(
+            f"rule of router `{parsed.router.qualified}`: {issue.message}{effect(issue)}",
+            parsed.at(issue.start),
+            fix=f"Write {split}" if split else None,
+            unsafe=True,
+            edits=rule_rewrite(context.project, parsed, call.start, call.end, split)
+            if call is not None and split
+            else (),
+        )
 
 
-def _fix(parsed: ParsedRule, issue: RuleIssue) -> str | None:
+def _call(parsed: ParsedRule, issue: RuleIssue) -> Matcher | None:
     call = next((m for m in parsed.matchers() if m.start == issue.start), None)
     if call is None or len(call.args) < 2 or call.name.lower() not in _SINGLE:
         return None
-    return f"Write {_split(call)}"
+    return call
 
 
-def _split(call: Matcher) -> str:
-    return " || ".join(f"{call.name}({arg.raw})" for arg in call.args)
+def _split(parsed: ParsedRule, call: Matcher) -> str:
+    """``A(`a`) || A(`b`)``, in parentheses when an ``&&`` or ``!`` applies to the call and
+    it is not in parentheses already (``||`` binds less tightly than ``&&``)."""
+    joined = " || ".join(f"{call.name}({arg.raw})" for arg in call.args)
+    text = parsed.rule.text
+    before = text[: call.start].rstrip()
+    after = text[call.end :].lstrip()
+    wrapped = before.endswith("(") and after.startswith(")")
+    if parsed.expr is not None and _binds_tighter(parsed.expr, call) and not wrapped:
+        return f"({joined})"
+    return joined
+
+
+def _binds_tighter(expr: Expr, call: Matcher) -> bool:
+    """Whether ``call``'s parent in ``expr`` is an ``&&`` or a ``!``."""
+    stack: list[Expr] = [expr]
+    while stack:
+        node = stack.pop()
+        children: tuple[Expr, ...] = ()
+        if isinstance(node, And | Or):
+            children = (node.left, node.right)
+        elif isinstance(node, Not):
+            children = (node.operand,)
+        if any(child is call for child in children):
+            return not isinstance(node, Or)
+        stack.extend(children)
+    return False
 
 
 RULE = Rule("RTR003", "matcher-argument-count", Severity.ERROR, check, __doc__ or "", fixable=True)
