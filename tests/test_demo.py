@@ -4,6 +4,7 @@ static cause, and nothing left behind (processes, ports), also when interrupted.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -12,6 +13,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -32,14 +34,34 @@ EXPECTED = [
 ]
 
 
-def _demo(tmp_path: Path, *args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "traefik_doctor", "demo", "--dir", str(tmp_path / "p"), *args],
+@pytest.fixture
+def demos() -> Iterator[list[subprocess.Popen[str]]]:
+    """Every demo a test starts; whatever a failing test leaves running is killed here."""
+    started: list[subprocess.Popen[str]] = []
+    yield started
+    for process in started:
+        if process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait(10)
+
+
+def _demo(
+    demos: list[subprocess.Popen[str]], tmp_path: Path, *args: str, sigint_ignored: bool = False
+) -> subprocess.Popen[str]:
+    argv = [sys.executable, "-m", "traefik_doctor", "demo", "--dir", str(tmp_path / "p"), *args]
+    if sigint_ignored:  # as for a job a script starts with `&`: exec keeps SIGINT ignored
+        argv = ["sh", "-c", 'trap "" INT; exec "$@"', "sh", *argv]
+    process = subprocess.Popen(
+        argv,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
         env={**os.environ, "NO_COLOR": "1"},
+        start_new_session=True,  # its own group: the fixture can stop all it started
     )
+    demos.append(process)
+    return process
 
 
 def _leftovers(project: Path) -> list[str]:
@@ -91,11 +113,11 @@ def _assert_report(text: str) -> None:
 
 @pytest.mark.go
 @pytest.mark.slow
-def test_demo_with_go(tmp_path: Path) -> None:
+def test_demo_with_go(tmp_path: Path, demos: list[subprocess.Popen[str]]) -> None:
     if shutil.which("go") is None:
         pytest.fail("go is not installed (.ci/run installs golang-go)")
     started = time.monotonic()
-    demo = _demo(tmp_path)
+    demo = _demo(demos, tmp_path)
     out, _ = demo.communicate(timeout=60)
     assert demo.returncode == 0, out
     assert time.monotonic() - started < 60
@@ -106,8 +128,8 @@ def test_demo_with_go(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_demo_with_the_python_stand_in(tmp_path: Path) -> None:
-    demo = _demo(tmp_path, "--no-go")
+def test_demo_with_the_python_stand_in(tmp_path: Path, demos: list[subprocess.Popen[str]]) -> None:
+    demo = _demo(demos, tmp_path, "--no-go")
     out, _ = demo.communicate(timeout=60)
     assert demo.returncode == 0, out
     assert "Python stand-in" in out
@@ -116,9 +138,15 @@ def test_demo_with_the_python_stand_in(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
-def test_interrupted_demo_leaves_nothing_behind(tmp_path: Path, sig: signal.Signals) -> None:
-    demo = _demo(tmp_path, "--no-go", "--keep-running")
+@pytest.mark.parametrize(
+    ("sig", "ignored"),
+    [(signal.SIGINT, False), (signal.SIGTERM, False), (signal.SIGINT, True)],
+    ids=["sigint", "sigterm", "sigint-ignored-by-the-parent"],
+)
+def test_interrupted_demo_leaves_nothing_behind(
+    tmp_path: Path, sig: signal.Signals, ignored: bool, demos: list[subprocess.Popen[str]]
+) -> None:
+    demo = _demo(demos, tmp_path, "--no-go", "--keep-running", sigint_ignored=ignored)
     assert demo.stdout is not None
     lines = []
     deadline = time.monotonic() + 60
@@ -139,10 +167,12 @@ def test_interrupted_demo_leaves_nothing_behind(tmp_path: Path, sig: signal.Sign
     assert all(_closed(port) for port in ports)
 
 
-def test_refuses_a_directory_that_is_not_empty(tmp_path: Path) -> None:
+def test_refuses_a_directory_that_is_not_empty(
+    tmp_path: Path, demos: list[subprocess.Popen[str]]
+) -> None:
     (tmp_path / "p").mkdir()
     (tmp_path / "p" / "mine.txt").write_text("keep me")
-    demo = _demo(tmp_path)
+    demo = _demo(demos, tmp_path)
     out, _ = demo.communicate(timeout=30)
     assert demo.returncode == 2
     assert out.count("\n") == 1 and "not empty" in out

@@ -27,6 +27,7 @@ COMMANDS = (
     "traefik_doctor.probe_command",
     "traefik_doctor.demo.command",
     "traefik_doctor.scaffold.command",
+    "traefik_doctor.watch.command",
     "traefik_doctor.fix.command",
 )
 """Modules that add subcommands beyond check/rule/rules: each has ``add_parser(commands)``,

@@ -93,16 +93,21 @@ def _signal(process: subprocess.Popen[bytes], sig: int) -> None:
 
 @contextmanager
 def terminated_on_sigterm() -> Iterator[None]:
-    """SIGTERM ends the demo like Ctrl-C does (through ``finally`` blocks that stop things)."""
+    """SIGTERM ends the demo like Ctrl-C does (through ``finally`` blocks that stop things).
+
+    SIGINT is set to raise KeyboardInterrupt too: a process started from a script with ``&``
+    inherits SIGINT ignored, and the demo must still stop when asked."""
 
     def interrupt(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGTERM, interrupt)
+    previous_int = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGINT, previous_int)
 
 
 def wait_http(url: str, deadline: float, ready: object = None) -> bool:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypedDict
 
+from traefik_doctor.goscan.cache import PackageCache, PackageKey, Stamp, now_ns, stamp
 from traefik_doctor.goscan.discover import Package, discover, header_facts
 from traefik_doctor.goscan.facts import GoIssue, GoScan
 from traefik_doctor.goscan.package import PackageResult, process
@@ -76,13 +77,27 @@ def _order(packages: list[Package], by_path: dict[str, Package]) -> list[Package
     return ordered
 
 
-def scan(roots: Sequence[Path], display_root: Path, *, jobs: int | None = None) -> GoScan:
+def scan(
+    roots: Sequence[Path],
+    display_root: Path,
+    *,
+    jobs: int | None = None,
+    cache: PackageCache | None = None,
+) -> GoScan:
     """Read the Go code under ``roots``; paths in facts are relative to ``display_root``.
 
     ``jobs``: worker processes (default: one per core, at most 4, and only for more than
     ``PARALLEL_MIN_BYTES`` of source; ``TRAEFIK_DOCTOR_GO_JOBS`` overrides the default).
+    ``cache``: reuse the results of packages whose input did not change since the last scan
+    with the same cache (see ``goscan.cache``); the result is the same as without it.
     """
     found = discover(list(roots), display_root)
+    started = now_ns()
+    stamps = (
+        {path: stamp(path) for package in found.packages for path in package.files}
+        if cache is not None
+        else {}
+    )
     for package in found.packages:
         _read_headers(package)
     by_path: dict[str, Package] = {}
@@ -96,11 +111,14 @@ def scan(roots: Sequence[Path], display_root: Path, *, jobs: int | None = None) 
     workers = _workers(total, jobs)
     results: dict[str, PackageResult] = {}
     plan = _Plan(order, by_path, imported, display_root)
-    if workers > 1:
-        # A pool that cannot start or dies leaves the rest to this process.
-        with contextlib.suppress(BrokenProcessPool, OSError):
-            _run_parallel(plan, workers, results)
-    _run_sequential(plan, results)
+    if cache is not None:
+        _run_cached(plan, results, workers=workers, cache=cache, stamps=stamps, started=started)
+    else:
+        if workers > 1:
+            # A pool that cannot start or dies leaves the rest to this process.
+            with contextlib.suppress(BrokenProcessPool, OSError):
+                _run_parallel(plan, workers, results)
+        _run_sequential(plan, results)
     files = sum(result.files for result in results.values())
     size = sum(result.bytes for result in results.values())
     parse_errors = [issue for result in results.values() for issue in result.parse_errors]
@@ -172,6 +190,61 @@ def _run_sequential(plan: _Plan, results: dict[str, PackageResult]) -> None:
     for package in plan.order:
         if package.import_path not in results:
             results[package.import_path] = plan.run(package, results)
+
+
+def _run_cached(
+    plan: _Plan,
+    results: dict[str, PackageResult],
+    *,
+    workers: int,
+    cache: PackageCache,
+    stamps: dict[Path, Stamp | None],
+    started: int,
+) -> None:
+    """``_run_sequential`` that reuses unchanged packages. A cold cache runs as without one
+    (in a pool when the code is large); a warm one extracts the few changed packages here."""
+    cache.start()
+    if not cache.entries and workers > 1:
+        with contextlib.suppress(BrokenProcessPool, OSError):
+            _run_parallel(plan, workers, results)
+    keys: dict[str, PackageKey | None] = {}
+    for package in plan.order:
+        job = plan.job(package, results)
+        key = keys[package.import_path] = _key(package, job, stamps)
+        if package.import_path not in results:
+            hit = cache.get(key, job["module_values"], job["module_routers"])
+            if hit is not None:
+                results[package.import_path] = hit
+                cache.hits += 1
+                cache.files_reused += len(package.files)
+                continue
+            results[package.import_path] = process(package, **job)
+        cache.misses += 1
+        cache.files_parsed += len(package.files)
+    for package in plan.order:
+        job = plan.job(package, results)
+        result = results[package.import_path]
+        cache.put(
+            keys[package.import_path], job["module_values"], job["module_routers"], result, started
+        )
+    cache.keep_only(package.import_path for package in plan.order)
+
+
+def _key(package: Package, job: _Job, stamps: dict[Path, Stamp | None]) -> PackageKey | None:
+    files = []
+    for path, rel in job["files"]:
+        file_stamp = stamps.get(path)
+        if file_stamp is None:
+            return None
+        files.append((str(path), rel, file_stamp))
+    return PackageKey(
+        package.import_path,
+        package.rel,
+        package.name,
+        tuple(files),
+        job["module_packages"],
+        job["exported"],
+    )
 
 
 def _run_parallel(plan: _Plan, workers: int, results: dict[str, PackageResult]) -> None:

@@ -9,8 +9,10 @@ normally started), or the checked files themselves when there is no static file.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from traefik_doctor.goscan.cache import PackageCache, Stamp, now_ns, racy, stamp
 from traefik_doctor.goscan.facts import GoScan
 from traefik_doctor.loaders.compose import (
     apply_compose,
@@ -90,6 +92,21 @@ def read_document(
     return document, None
 
 
+@dataclass(slots=True)
+class LoadCache:
+    """What ``load_project`` can reuse from the last load of the same project (``watch``):
+    each file-provider document (parsed, validated, turned into a fragment) by path and
+    stamp, and each Go package's facts (``goscan.cache``). Reused documents are fresh
+    ``Document`` objects sharing the parsed parts, which nothing changes after loading.
+    Entries of files modified in the last ``RACY_SECONDS`` are not kept (see
+    ``goscan.cache``). Without a cache, loading is unchanged."""
+
+    documents: dict[tuple[str, str], tuple[Stamp, Document]] = field(default_factory=dict)
+    go: PackageCache = field(default_factory=PackageCache)
+    documents_reused: int = 0
+    documents_parsed: int = 0
+
+
 def find_static(root: Path, explicit: Path | None) -> Path | None:
     if explicit is not None:
         return explicit
@@ -109,14 +126,17 @@ def load_project(
     go: bool = True,
     go_src: Sequence[Path] = (),
     go_services: dict[str, str] | None = None,
+    cache: LoadCache | None = None,
 ) -> Project:
     """Load everything under ``target`` (a directory, or one file): Traefik's configuration,
-    and unless ``go`` is False the Go code under it and under ``go_src``."""
-    from traefik_doctor.schema.dynamic import DYNAMIC
+    and unless ``go`` is False the Go code under it and under ``go_src``. ``cache`` reuses
+    what did not change since the last load with the same cache (same result)."""
     from traefik_doctor.schema.static import STATIC
 
     target = target.resolve()
     root = target if target.is_dir() else target.parent
+    if cache is not None:
+        cache.documents_reused = cache.documents_parsed = 0
     documents: list[Document] = []
     issues: list[LoadIssue] = []
 
@@ -166,16 +186,17 @@ def load_project(
             paths = [provider.path]
         if compose is not None:  # the compose file is not a file-provider file
             paths = [p for p in paths if str(p) != compose.document.source.path]
+        if cache is not None:
+            wanted = {(str(path), display_path(path, root)) for path in paths}
+            for gone in [key for key in cache.documents if key not in wanted]:
+                del cache.documents[gone]
         for path in paths:
-            doc, issue = read_document(path, root, Role.DYNAMIC, "file")
+            doc, issue = _dynamic_document(path, root, cache)
             documents.append(doc)
             provider.documents.append(doc)
-            doc.templates = template_actions(doc.source.data)
             if issue:
                 issues.append(issue)
-            if doc.tree is not None:
-                doc.schema_issues = validate(doc.tree, DYNAMIC)
-                doc.fragment = build_fragment(doc.tree, "file")
+            if doc.fragment is not None:
                 fragments.append((doc, doc.fragment))
         merge_fragments(dynamic, fragments, issues)
 
@@ -185,17 +206,55 @@ def load_project(
     project.go_services = dict(go_services or {})
     if go:
         roots = [root, *(path if path.is_absolute() else root / path for path in go_src)]
-        project.go = _scan_go(roots, root)
+        project.go = _scan_go(roots, root, cache.go if cache is not None else None)
     return project
 
 
-def _scan_go(roots: list[Path], root: Path) -> GoScan | None:
+def _dynamic_document(
+    path: Path, root: Path, cache: LoadCache | None
+) -> tuple[Document, LoadIssue | None]:
+    """A file-provider file read, parsed, validated and turned into a fragment."""
+    from traefik_doctor.schema.dynamic import DYNAMIC
+
+    key = (str(path), display_path(path, root))
+    stamped_at = now_ns()
+    file_stamp = stamp(path) if cache is not None else None  # before reading: see goscan.cache
+    if cache is not None and file_stamp is not None:
+        kept = cache.documents.get(key)
+        if kept is not None and kept[0] == file_stamp:
+            cache.documents_reused += 1
+            old = kept[1]
+            return Document(
+                old.source,
+                old.role,
+                old.provider,
+                old.tree,
+                old.failure,
+                list(old.schema_issues),
+                old.fragment,
+                list(old.templates),
+                old._duplicates,
+            ), None
+    doc, issue = read_document(path, root, Role.DYNAMIC, "file")
+    doc.templates = template_actions(doc.source.data)
+    if doc.tree is not None:
+        doc.schema_issues = validate(doc.tree, DYNAMIC)
+        doc.fragment = build_fragment(doc.tree, "file")
+    if cache is not None:
+        cache.documents_parsed += 1
+        cache.documents.pop(key, None)
+        if file_stamp is not None and issue is None and not racy(file_stamp, stamped_at):
+            cache.documents[key] = (file_stamp, doc)
+    return doc, issue
+
+
+def _scan_go(roots: list[Path], root: Path, cache: PackageCache | None = None) -> GoScan | None:
     """The Go facts, or None when there is no Go code (tree-sitter is then never imported)."""
     if not any(has_go_code(path) for path in roots):
         return None
     from traefik_doctor.goscan.extract import scan
 
-    return scan(roots, root)
+    return scan(roots, root, cache=cache)
 
 
 def _file_provider(

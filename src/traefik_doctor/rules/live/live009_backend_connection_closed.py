@@ -5,7 +5,12 @@ connection without a response (EOF). A live diagnosis made by `traefik-doctor pr
 
 ## Why is this bad?
 A Go `WriteTimeout` shorter than the handler ends every slow response as 502 EOF, and a
-backend idle timeout shorter than Traefik's pool races pooled requests.
+backend idle timeout shorter than Traefik's pool races pooled requests. An idempotent
+request (GET, HEAD) that meets the EOF on a pooled connection is sent again by Traefik's
+transport on the next one: the client waits up to three times the handler's duration before
+its 502 (measured with Traefik 3.7.15 and a 1 s WriteTimeout against a 1.5 s handler:
+1.5 s with no idle connection, 3.0 s with one, 4.5 s with three or more), which can look
+like a timeout (LIVE005). POSTs are not sent again.
 
 ## Example
 ```
