@@ -408,7 +408,8 @@ def test_real_traefik_and_go_service(
 
         code, found = findings(capsys, "check", "--profile", "prod", str(project))
         assert code == 0 and not found, shown(found)
-        code, found = findings(capsys, "probe", str(project), "--api", traefik.api)
+        # No --api: probe finds the API behind the router to api@internal.
+        code, found = findings(capsys, "probe", str(project))
         live = [
             f
             for f in found

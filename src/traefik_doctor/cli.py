@@ -11,7 +11,7 @@ import gc
 import importlib
 import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from traefik_doctor import __version__
@@ -111,10 +111,6 @@ def main_exit() -> None:
     sys.exit(main())
 
 
-def _codes(values: list[str]) -> list[str]:
-    return [code.strip().upper() for value in values for code in value.split(",") if code.strip()]
-
-
 def _check(args: argparse.Namespace) -> int:
     # Loading allocates hundreds of thousands of small objects and no garbage cycles; the
     # cycle collector would scan them again and again (half the load time of 10,000
@@ -124,7 +120,7 @@ def _check(args: argparse.Namespace) -> int:
     from traefik_doctor.reports import WRITERS
     from traefik_doctor.reports.base import Report, RuleInfo
     from traefik_doctor.rules.registry import BY_CODE
-    from traefik_doctor.settings import load_settings
+    from traefik_doctor.settings import settings_for
 
     pairs = report_targets(args.reports)
     findings: list[Finding] = []
@@ -136,23 +132,7 @@ def _check(args: argparse.Namespace) -> int:
         target = Path(raw)
         if not target.exists():
             raise UsageError(f"{raw}: no such file or directory")
-        root = target if target.is_dir() else target.parent
-        settings = load_settings(root.resolve())
-        if args.select:
-            settings.select = _codes(args.select)
-        if args.ignore:
-            settings.ignore = settings.ignore + _codes(args.ignore)
-        if args.profile:
-            settings.profile = args.profile
-        if args.fail_on:
-            settings.fail_on = Severity.parse(args.fail_on)
-        if args.static:
-            settings.static = args.static
-        if args.go_src:
-            settings.go_src = [*settings.go_src, *(path.resolve() for path in args.go_src)]
-        if args.no_go:
-            settings.go = False
-        _check_codes(settings.select + settings.ignore, BY_CODE)
+        settings = settings_for(target, args)
         fail_on = settings.fail_on
         result = run_check(target, settings)
         findings.extend(result.findings)
@@ -196,12 +176,6 @@ def _add_other_sources(findings: list[Finding], root: Path, sources: dict[str, S
             path = root / location.path
             data = read_bounded(path).data if path.is_file() else None
             sources[location.path] = Source(str(path), location.path, data or b"")
-
-
-def _check_codes(codes: list[str], known: Mapping[str, object]) -> None:
-    for code in codes:
-        if not any(name.startswith(code) for name in known):
-            raise UsageError(f"unknown rule code or prefix `{code}`")
 
 
 def _rule(code: str) -> int:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from traefik_doctor.findings import Finding
-from traefik_doctor.loaders.project import load_project
+from traefik_doctor.loaders.project import LoadCache, load_project
 from traefik_doctor.model.project import Project
 from traefik_doctor.rules.base import Context, Rule
 from traefik_doctor.settings import Settings
@@ -23,8 +23,12 @@ class CheckResult:
 
 
 def run_check(
-    target: Path, settings: Settings, rules: tuple[Rule, ...] | None = None
+    target: Path,
+    settings: Settings,
+    rules: tuple[Rule, ...] | None = None,
+    cache: LoadCache | None = None,
 ) -> CheckResult:
+    """``cache`` (``watch``) reuses what did not change since the last load with it."""
     from traefik_doctor.rules.registry import RULES
 
     project = load_project(
@@ -33,6 +37,7 @@ def run_check(
         go=settings.go,
         go_src=settings.go_src,
         go_services=settings.go_services,
+        cache=cache,
     )
     context = Context(project, settings.profile)
     suppressions = Suppressions()

@@ -116,13 +116,12 @@ def run_doctor(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace, *, doctor: bool) -> int:
     from traefik_doctor.engine import run_check
-    from traefik_doctor.findings import Severity
     from traefik_doctor.live.diagnose import diagnose, verdict
     from traefik_doctor.live.metrics_diagnose import Thresholds
     from traefik_doctor.live.plan import build_plan, parse_overrides
     from traefik_doctor.live.run import Sampling, run_plan
     from traefik_doctor.reports.options import report_targets
-    from traefik_doctor.settings import load_settings
+    from traefik_doctor.settings import settings_for
     from traefik_doctor.terminal import use_color
 
     pairs = report_targets(args.reports)
@@ -143,18 +142,7 @@ def _run(args: argparse.Namespace, *, doctor: bool) -> int:
         overrides = parse_overrides(args.entrypoint)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    root = target if target.is_dir() else target.parent
-    settings = load_settings(root.resolve())
-    if args.static:
-        settings.static = args.static
-    if args.profile:
-        settings.profile = args.profile
-    if args.fail_on:
-        settings.fail_on = Severity.parse(args.fail_on)
-    if args.go_src:
-        settings.go_src = [*settings.go_src, *(p.resolve() for p in args.go_src)]
-    if args.no_go:
-        settings.go = False
+    settings = settings_for(target, args)
     if not doctor:
         # probe reports live findings only; the static ones serve to name causes. RTR012
         # (pairwise overlap of equal priorities) is quadratic and names no live cause.

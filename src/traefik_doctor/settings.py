@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import argparse
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -103,3 +105,40 @@ def _apply(settings: Settings, table: dict[str, object], where: str) -> None:
                 " directories"
             )
         settings.go_services = dict(mapping)
+
+
+def parse_codes(values: Iterable[str]) -> list[str]:
+    """``--select RTR,SVC004 --select ops`` -> ``["RTR", "SVC004", "OPS"]``; a code or prefix
+    that names no rule is a usage error (a typo must not silently select nothing)."""
+    from traefik_doctor.rules.registry import BY_CODE
+
+    codes = [code.strip().upper() for value in values for code in value.split(",") if code.strip()]
+    for code in codes:
+        if not any(name.startswith(code) for name in BY_CODE):
+            raise UsageError(f"unknown rule code or prefix `{code}`")
+    return codes
+
+
+def settings_for(target: Path, args: argparse.Namespace) -> Settings:
+    """The settings of the project at ``target`` with the command line's options over them:
+    ``--select``/``--ignore`` (ignore adds to the file's), ``--profile``, ``--fail-on``,
+    ``--static``, ``--go-src`` (adds), ``--no-go``, for the commands that have them."""
+    root = target if target.is_dir() else target.parent
+    settings = load_settings(root.resolve())
+    parse_codes([*settings.select, *settings.ignore])
+    if getattr(args, "select", None):
+        settings.select = parse_codes(args.select)
+    if getattr(args, "ignore", None):
+        settings.ignore = [*settings.ignore, *parse_codes(args.ignore)]
+    if getattr(args, "profile", None):
+        settings.profile = args.profile
+    if getattr(args, "fail_on", None):
+        settings.fail_on = Severity.parse(args.fail_on)
+    if getattr(args, "static", None):
+        settings.static = args.static
+    go_src: list[Path] = getattr(args, "go_src", None) or []
+    if go_src:
+        settings.go_src = [*settings.go_src, *(path.resolve() for path in go_src)]
+    if getattr(args, "no_go", False):
+        settings.go = False
+    return settings

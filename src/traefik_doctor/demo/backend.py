@@ -51,6 +51,8 @@ class _Shop(BaseHTTPRequestHandler):
         else:
             self._send(404, GO_404)
 
+    do_POST = do_GET  # Go's handlers take any method (the report route is a POST)
+
 
 class _Pprof(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"

@@ -48,35 +48,19 @@ def add_parser(commands: Any) -> None:
     fix.set_defaults(handler="traefik_doctor.fix.command:run")
 
 
-def _codes(values: list[str]) -> tuple[str, ...]:
-    return tuple(
-        code.strip().upper() for value in values for code in value.split(",") if code.strip()
-    )
-
-
 def run(args: argparse.Namespace) -> int:
     from traefik_doctor.fix.apply import FileWriter
     from traefik_doctor.fix.run import FixOptions, fix_project
-    from traefik_doctor.rules.registry import BY_CODE
-    from traefik_doctor.settings import load_settings
+    from traefik_doctor.settings import parse_codes, settings_for
 
     target = Path(args.path)
     if not target.exists():
         raise UsageError(f"{args.path}: no such file or directory")
-    select, ignore = _codes(args.select), _codes(args.ignore)
-    for code in (*select, *ignore):
-        if not any(name.startswith(code) for name in BY_CODE):
-            raise UsageError(f"unknown rule code or prefix `{code}`")
-    root = target if target.is_dir() else target.parent
-    settings = load_settings(root.resolve())
-    if args.profile:
-        settings.profile = args.profile
-    if args.static:
-        settings.static = args.static
-    if args.go_src:
-        settings.go_src = [*settings.go_src, *(path.resolve() for path in args.go_src)]
-    if args.no_go:
-        settings.go = False
+    select, ignore = tuple(parse_codes(args.select)), tuple(parse_codes(args.ignore))
+    # --select/--ignore choose which fixes apply; the check itself runs every rule.
+    settings = settings_for(
+        target, argparse.Namespace(**{**vars(args), "select": [], "ignore": []})
+    )
     options = FixOptions(unsafe=args.unsafe, select=select, ignore=ignore, diff=args.diff)
     report = fix_project(target, settings, options, FileWriter(backup=not args.no_backup))
     for message in report.crashed:

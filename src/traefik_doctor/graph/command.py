@@ -38,19 +38,12 @@ def run(args: argparse.Namespace) -> int:
     from traefik_doctor.graph.html import render_html
     from traefik_doctor.graph.model import build_graph
     from traefik_doctor.graph.text import render_dot, render_mermaid
-    from traefik_doctor.settings import load_settings
+    from traefik_doctor.settings import settings_for
 
     target = Path(args.path)
     if not target.exists():
         raise UsageError(f"{args.path}: no such file or directory")
-    root = target if target.is_dir() else target.parent
-    settings = load_settings(root.resolve())
-    if args.static:
-        settings.static = args.static
-    if args.go_src:
-        settings.go_src = [*settings.go_src, *(path.resolve() for path in args.go_src)]
-    if args.no_go:
-        settings.go = False
+    settings = settings_for(target, args)
     result = run_check(target, settings)
     graph = build_graph(result.project, result.findings)
     if args.format == "mermaid":

@@ -88,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
     from traefik_doctor.loaders.project import load_project
     from traefik_doctor.route.explain import explain
     from traefik_doctor.route.render import render_text
-    from traefik_doctor.settings import load_settings
+    from traefik_doctor.settings import settings_for
 
     words: list[str] = list(args.words)
     if len(words) == 3:
@@ -113,15 +113,12 @@ def run(args: argparse.Namespace) -> int:
     except ValueError:
         raise UsageError(f"--client-ip `{args.client_ip}` is not an IP address") from None
 
-    root = target if target.is_dir() else target.parent
-    settings = load_settings(root.resolve())
-    static = args.static or settings.static
-    go_src = [*settings.go_src, *(path.resolve() for path in args.go_src)]
+    settings = settings_for(target, args)
     project = load_project(
         target,
-        static,
-        go=settings.go and not args.no_go,
-        go_src=go_src,
+        settings.static,
+        go=settings.go,
+        go_src=settings.go_src,
         go_services=settings.go_services,
     )
     if (

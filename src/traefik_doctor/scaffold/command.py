@@ -233,13 +233,13 @@ def _summary(shown_dir: str, spec: Spec, written: list[str]) -> str:
         ("go run .", f"{spec.name} on :{spec.port}, pprof on {PPROF_ADDRESS}"),
         ("traefik --configFile=traefik.yml", "in a second terminal"),
         (f"curl -H 'Host: {spec.host}' {web}", "through Traefik's router"),
-        (f"traefik-doctor doctor --api {api}", "check the files and probe what runs"),
+        ("traefik-doctor doctor", "check the files and probe what runs"),
     ]
     if spec.compose:
         # In a compose project, a directory means compose.yaml's Traefik; the file means
         # the Traefik started above on this machine.
         steps[-1] = (
-            f"traefik-doctor doctor traefik.yml --api {api}",
+            "traefik-doctor doctor traefik.yml",
             "check and probe the Traefik on this machine",
         )
         steps.extend(

@@ -60,6 +60,7 @@ def run(args: argparse.Namespace) -> int:
     import signal
     import threading
 
+    from traefik_doctor.settings import parse_codes
     from traefik_doctor.terminal import use_color
     from traefik_doctor.watch.loop import run_watch
     from traefik_doctor.watch.session import Overrides, WatchSession
@@ -72,8 +73,8 @@ def run(args: argparse.Namespace) -> int:
     if args.max_changes is not None and args.max_changes < 1:
         raise UsageError("--max-changes must be at least 1")
     overrides = Overrides(
-        select=_codes(args.select),
-        ignore=_codes(args.ignore),
+        select=parse_codes(args.select),
+        ignore=parse_codes(args.ignore),
         profile=args.profile,
         static=args.static.resolve() if args.static else None,
         go_src=[path.resolve() for path in args.go_src],
@@ -124,7 +125,3 @@ def run(args: argparse.Namespace) -> int:
     except BrokenPipeError:  # `watch | head`: the reader is gone; so is the last flush
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-
-
-def _codes(values: list[str]) -> list[str]:
-    return [code.strip().upper() for value in values for code in value.split(",") if code.strip()]

@@ -12,21 +12,19 @@ from __future__ import annotations
 
 import gc
 import time
-import traceback
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from traefik_doctor.errors import ToolError, UsageError
+from traefik_doctor.engine import run_check
+from traefik_doctor.errors import ToolError
 from traefik_doctor.findings import Finding, Severity
 from traefik_doctor.loaders.files import read_bounded
-from traefik_doctor.loaders.project import LoadCache, load_project
+from traefik_doctor.loaders.project import LoadCache
 from traefik_doctor.model.project import Project, Role
-from traefik_doctor.rules.base import Context
-from traefik_doctor.settings import Settings, load_settings
+from traefik_doctor.settings import Settings, settings_for
 from traefik_doctor.source import Source
-from traefik_doctor.suppress import Suppressions
 from traefik_doctor.watch.diff import Diff, Seen, diff, seen
 
 if TYPE_CHECKING:
@@ -70,27 +68,19 @@ class Overrides:
     no_go: bool = False
 
     def settings(self, root: Path) -> Settings:
-        from traefik_doctor.rules.registry import BY_CODE
+        """Read again on every check: an edit of the settings file applies at once."""
+        import argparse
 
-        settings = load_settings(root)
-        if self.select:
-            settings.select = list(self.select)
-        if self.ignore:
-            settings.ignore = settings.ignore + list(self.ignore)
-        if self.profile:
-            settings.profile = self.profile
-        if self.fail_on is not None:
-            settings.fail_on = self.fail_on
-        if self.static is not None:
-            settings.static = self.static
-        if self.go_src:
-            settings.go_src = [*settings.go_src, *self.go_src]
-        if self.no_go:
-            settings.go = False
-        for code in settings.select + settings.ignore:
-            if not any(name.startswith(code) for name in BY_CODE):
-                raise UsageError(f"unknown rule code or prefix `{code}`")
-        return settings
+        given = argparse.Namespace(
+            select=list(self.select),
+            ignore=list(self.ignore),
+            profile=self.profile,
+            fail_on=self.fail_on.value if self.fail_on is not None else None,
+            static=self.static,
+            go_src=list(self.go_src),
+            no_go=self.no_go,
+        )
+        return settings_for(root, given)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,45 +109,6 @@ class Outcome:
     crashed: tuple[str, ...] = ()
     probed: tuple[str, ...] | None = None
     notes: tuple[str, ...] = ()
-
-
-@dataclass(slots=True)
-class _Checked:
-    project: Project
-    findings: list[Finding]
-    crashed: list[str]
-
-
-def check_project(target: Path, settings: Settings, cache: LoadCache | None) -> _Checked:
-    """``engine.run_check`` through a ``LoadCache``; the same steps in the same order, and
-    ``tests/test_watch.py`` holds the two to the same findings on every fixture."""
-    from traefik_doctor.rules.registry import RULES
-
-    project = load_project(
-        target,
-        settings.static,
-        go=settings.go,
-        go_src=settings.go_src,
-        go_services=settings.go_services,
-        cache=cache,
-    )
-    context = Context(project, settings.profile)
-    suppressions = Suppressions()
-    for document in project.documents:
-        suppressions.scan(document.source)
-    suppressions.ranges.extend(project.suppress_ranges)
-    findings: list[Finding] = []
-    crashed: list[str] = []
-    for rule in RULES:
-        if not settings.selected(rule.code):
-            continue
-        try:
-            produced = list(rule.run(context))
-        except Exception:  # a crashing rule must not hide the others' findings
-            crashed.append(f"{rule.code}: {traceback.format_exc(limit=3).strip().splitlines()[-1]}")
-            continue
-        findings.extend(found for found in produced if not suppressions.covers(found))
-    return _Checked(project, sorted(set(findings), key=Finding.sort_key), crashed)
 
 
 class WatchSession:
@@ -193,7 +144,7 @@ class WatchSession:
         gc.disable()
         try:
             settings = self.overrides.settings(self.root)
-            checked = check_project(self.target, settings, self.cache)
+            checked = run_check(self.target, settings, cache=self.cache)
             sources = _sources(checked.project, checked.findings)
             findings = list(checked.findings)
             probed: tuple[str, ...] | None = None
