@@ -15,9 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 FIXTURES = Path(__file__).parent / "fixtures"
-_EXPECT = re.compile(
-    r"(?:#|//)\s*expect:\s*([A-Z]{2,4}\d{3}(?::\d+)?(?:\s*,\s*[A-Z]{2,4}\d{3}(?::\d+)?)*)"
-)
+_CODE = r"[A-Z][A-Z0-9]{1,3}\d{3}"  # RTR007, GO001, K8S001
+_EXPECT = re.compile(rf"(?:#|//)\s*expect:\s*({_CODE}(?::\d+)?(?:\s*,\s*{_CODE}(?::\d+)?)*)")
 
 
 @dataclass(frozen=True, slots=True)

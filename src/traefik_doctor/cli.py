@@ -29,6 +29,9 @@ COMMANDS = (
     "traefik_doctor.scaffold.command",
     "traefik_doctor.watch.command",
     "traefik_doctor.fix.command",
+    "traefik_doctor.canary.command",
+    "traefik_doctor.serve.command",
+    "traefik_doctor.diff.command",
 )
 """Modules that add subcommands beyond check/rule/rules: each has ``add_parser(commands)``,
 which sets the parser's ``handler`` default to ``"module:function"`` (imported only when that
@@ -108,7 +111,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def main_exit() -> None:
-    sys.exit(main())
+    code = main()
+    if not gc.isenabled():
+        # `check` turned the cycle collector off; the interpreter's exit would still walk
+        # the whole model (0.3 s for 10,000 routers). Nothing is left to do but leave.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
 
 
 def _check(args: argparse.Namespace) -> int:

@@ -28,6 +28,12 @@ from traefik_doctor.loaders.files import (
     list_provider_directory,
     read_bounded,
 )
+from traefik_doctor.loaders.kubernetes import (
+    apply_kubernetes,
+    find_manifests,
+    is_manifest,
+    manifest_static,
+)
 from traefik_doctor.loaders.templates import template_actions
 from traefik_doctor.loaders.tomltree import load_toml
 from traefik_doctor.loaders.tree import Mapping, Node
@@ -141,6 +147,8 @@ def load_project(
     issues: list[LoadIssue] = []
 
     static_file = find_static(target, static_path.resolve() if static_path else None)
+    if static_path is None and static_file is not None and is_manifest(static_file):
+        static_file = None  # a Kubernetes manifest named traefik.yaml (Helm output)
     compose = load_compose(target, root, documents, issues) if target.is_dir() else None
     if compose is not None and compose.traefik is not None and static_path is None:
         static_file = container_static(compose, static_file, root, issues)
@@ -159,6 +167,16 @@ def load_project(
         else:
             static = StaticConfig("file", None, Origin(doc.source, 0))
 
+    # Kubernetes manifests (loaders.kubernetes): Traefik's container args may be the static
+    # configuration; without one, the files are not file-provider files.
+    skip = {str(static_file)} if static_file is not None else set()
+    if compose is not None:
+        skip.add(compose.document.source.path)
+    manifests = find_manifests(target, root, skip)
+    from_manifests = manifest_static(manifests) if manifests and not static.present else None
+    if from_manifests is not None:
+        static = from_manifests[0]
+
     traefik = compose.traefik if compose is not None else None
     explicit = static_file if static_path is not None else None
     if traefik is not None and explicit is not None and not traefik.mounts_host(explicit):
@@ -166,6 +184,8 @@ def load_project(
         # the host, so its provider paths are host paths.
         traefik = None
     provider = _file_provider(static, static_file, target, root, issues, traefik=traefik)
+    if manifests is not None and not static.present:
+        provider = None
     dynamic = DynamicConfig()
     if provider is not None:
         fragments: list[tuple[Document, Fragment]] = []
@@ -186,6 +206,8 @@ def load_project(
             paths = [provider.path]
         if compose is not None:  # the compose file is not a file-provider file
             paths = [p for p in paths if str(p) != compose.document.source.path]
+        if manifests is not None:  # nor are Kubernetes manifests
+            paths = [p for p in paths if not manifests.holds(p)]
         if cache is not None:
             wanted = {(str(path), display_path(path, root)) for path in paths}
             for gone in [key for key in cache.documents if key not in wanted]:
@@ -207,6 +229,8 @@ def load_project(
     if go:
         roots = [root, *(path if path.is_absolute() else root / path for path in go_src)]
         project.go = _scan_go(roots, root, cache.go if cache is not None else None)
+    if manifests is not None:
+        apply_kubernetes(project, manifests, from_manifests[1] if from_manifests else None)
     return project
 
 

@@ -66,6 +66,12 @@ def backend_for(project: Project, service: Service, server: Server) -> GoBackend
     if url is None:
         return None
     program, how = _program_for(project, service, url)
+    if program is None and project.kubernetes is not None:
+        from traefik_doctor.model.kubematch import service_program
+
+        program, how, pods = service_program(project.kubernetes, scan, service)
+        if program is None and pods:
+            return None  # Kubernetes pods: only their container's match counts, not a port
     if program is not None:
         listener = next((s for s in program.servers if s.port == url.port), None)
         return GoBackend(program, listener, how, url)

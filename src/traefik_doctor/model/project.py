@@ -13,6 +13,7 @@ from traefik_doctor.loaders.tree import Entry, Node, duplicate_pairs
 from traefik_doctor.loaders.yamltree import ParseFailure
 from traefik_doctor.model.docker import Container, TraefikContainer
 from traefik_doctor.model.dynamic import DynamicConfig, Fragment
+from traefik_doctor.model.kubernetes import KubernetesConfig
 from traefik_doctor.model.static import StaticConfig
 from traefik_doctor.schema.validate import IssueKind as SchemaIssueKind
 from traefik_doctor.schema.validate import SchemaIssue
@@ -29,6 +30,7 @@ class Role(Enum):
     STATIC = "static"
     DYNAMIC = "dynamic"
     COMPOSE = "compose"
+    KUBERNETES = "kubernetes"
 
 
 @dataclass(slots=True)
@@ -120,6 +122,8 @@ class Project:
     """Explicit service -> Go program directory mapping, from the settings."""
     parsed_rules: dict[int, ParsedRule | None] = field(default_factory=dict, repr=False)
     """Each router's parsed rule by router identity (filled by ``model.routing``)."""
+    kubernetes: KubernetesConfig | None = None
+    """Kubernetes manifests under the project (None: there are none)."""
 
     def provider_loaded(self, provider: str) -> bool:
         """Was configuration of ``provider`` read (so a missing name in it is really missing)?"""

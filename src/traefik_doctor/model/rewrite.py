@@ -113,11 +113,15 @@ def expand(project: Project, router: Router) -> Expanded:
     """The router's middlewares in the order Traefik runs them, chains flattened."""
     out: list[tuple[Middleware, Value]] = []
     missing: list[str] = []
-    dynamic = project.dynamic
-
-    def walk(names: list[Value], provider: str, reference: Value | None, depth: int) -> None:
-        for name in names:
-            found = dynamic.find_middleware(router.protocol, name.text.strip(), provider)
+    # An explicit stack, not a nested function that calls itself: such a closure is a
+    # reference cycle per call, which only the cycle collector (off during `check`) frees.
+    stack: list[tuple[list[Value], str, Value | None, int]] = [
+        (list(router.middlewares), router.provider, None, 0)
+    ]
+    while stack:
+        names, provider, reference, depth = stack.pop()
+        for index, name in enumerate(names):
+            found = project.dynamic.find_middleware(router.protocol, name.text.strip(), provider)
             ref = reference or name
             if found is None:
                 missing.append(qualify(name.text.strip(), provider))
@@ -126,12 +130,12 @@ def expand(project: Project, router: Router) -> Expanded:
                 if depth >= MAX_CHAIN_DEPTH:
                     missing.append(found.qualified)
                     continue
+                # The rest of this list after the chain's members: push it first.
+                stack.append((names[index + 1 :], provider, reference, depth))
                 inner = values(found.options_map, "middlewares")
-                walk(inner, found.provider, ref, depth + 1)
-                continue
+                stack.append((list(inner), found.provider, ref, depth + 1))
+                break
             out.append((found, ref))
-
-    walk(router.middlewares, router.provider, None, 0)
     return Expanded(tuple(out), tuple(missing))
 
 

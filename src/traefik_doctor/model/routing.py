@@ -53,9 +53,17 @@ class ParsedRule:
                     yield host, self.at(literal.start + 1)
 
 
-def rule_syntax(project: Project, router: Router) -> Literal["v2", "v3"]:
+def rule_syntax(
+    project: Project, router: Router, default: Literal["v2", "v3"] | None = None
+) -> Literal["v2", "v3"]:
+    """The router's effective rule syntax (``default``: the project's, if already known)."""
     if router.rule_syntax is not None and router.rule_syntax.text:
         return effective_syntax(router.rule_syntax.text)
+    return default_syntax(project) if default is None else default
+
+
+def default_syntax(project: Project) -> Literal["v2", "v3"]:
+    """The static ``core.defaultRuleSyntax``, as Traefik reads it."""
     default = project.static.get("core", "defaultRuleSyntax")
     return effective_syntax(default.text if default is not None else None)
 
@@ -66,22 +74,37 @@ def parsed_rule(project: Project, router: Router) -> ParsedRule | None:
     key = id(router)
     if key in table:
         return table[key]
+    return _parse(project, router, None)
+
+
+def _parse(
+    project: Project, router: Router, default: Literal["v2", "v3"] | None
+) -> ParsedRule | None:
     result: ParsedRule | None = None
     if router.protocol in ("http", "tcp") and router.rule is not None and router.rule.text.strip():
         parsed = parse(router.rule.text)
-        syntax = rule_syntax(project, router)
+        syntax = rule_syntax(project, router, default)
         if isinstance(parsed, RuleSyntaxError):
             result = ParsedRule(router, router.rule, syntax, router.protocol, None, parsed)
         else:
             kind: Literal["http", "tcp"] = "http" if router.protocol == "http" else "tcp"
             issues = tuple(check(parsed, syntax, kind))
             result = ParsedRule(router, router.rule, syntax, router.protocol, parsed, None, issues)
-    table[key] = result
+    project.parsed_rules[id(router)] = result
     return result
 
 
 def parsed_rules(project: Project) -> Iterator[ParsedRule]:
+    """The parsed rule of every router that has one (all parsed by the first call)."""
+    table = project.parsed_rules
+    default: Literal["v2", "v3"] | None = None
     for router in project.dynamic.routers.values():
-        parsed = parsed_rule(project, router)
+        key = id(router)
+        if key in table:
+            parsed = table[key]
+        else:
+            if default is None:  # read once, not once per router
+                default = default_syntax(project)
+            parsed = _parse(project, router, default)
         if parsed is not None:
             yield parsed

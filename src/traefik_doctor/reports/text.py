@@ -171,8 +171,11 @@ def _display(text: str, column: int) -> tuple[str, int]:
     Wide (East Asian) characters take two cells and combining marks none, so carets stay under
     the token in the terminal, not just in the string.
     """
+    cleaned = clean_text(text)
+    if cleaned.isascii() and "\t" not in cleaned:
+        return cleaned, column + len(cleaned)  # printable ASCII: one cell a character
     out: list[str] = []
-    for char in clean_text(text):
+    for char in cleaned:
         if char == "\t":
             spaces = TAB_WIDTH - column % TAB_WIDTH
             out.append(" " * spaces)

@@ -21,12 +21,17 @@ and with ``api.insecure`` ``api@internal`` (``PathPrefix(`/api`)``) and
 
 Speed: each table keeps a host index (exact host -> routes, ``*.domain`` -> routes) next to
 the list of routes whose rule does not pin the host, so a request only evaluates the routes
-its host can reach. ``route(..., explain=False)`` skips the per-router verdicts.
+its host can reach. ``route(..., explain=False)`` skips the per-router verdicts. The host
+keys come from the parse trees, not from the compiled rules, so a table built with
+``compile_rules=False`` compiles a rule only when it is matched: the static rules
+(RTR011/RTR012, which mostly ask which routers can meet on one host) compile only the few
+routes they match a witness request against.
 """
 
 from __future__ import annotations
 
 import heapq
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from traefik_doctor.model.dynamic import Router
@@ -35,9 +40,11 @@ from traefik_doctor.model.references import missing
 from traefik_doctor.model.routing import parsed_rule
 from traefik_doctor.model.static import INTERNAL_ENTRYPOINT, EntryPoint
 from traefik_doctor.model.values import Value, section, value, values
-from traefik_doctor.routing.matchers import Compiled, compile_rule, explain, host_key, host_keys
+from traefik_doctor.routing.hosts import host_key, rule_host_keys
+from traefik_doctor.routing.matchers import Compiled, compile_rule, explain
 from traefik_doctor.routing.request import BadRequestError, Prepared, Request, prepare
 from traefik_doctor.rulelang.ast import Expr
+from traefik_doctor.rulelang.matchers import Syntax
 from traefik_doctor.rulelang.parser import RuleSyntaxError, parse
 from traefik_doctor.rulelang.priority import MAX_PRIORITY, default_priority
 from traefik_doctor.source import Origin, Source
@@ -73,10 +80,21 @@ class _Route:
     rank: int
     """``providers.precedence`` rank: higher wins among equal priorities (-1: unranked)."""
     tls: bool
-    compiled: Compiled | None
     skipped: str | None
     hosts: frozenset[str] | None = None
     position: int = 0
+    tree: Expr | None = None
+    """The parsed rule of a route Traefik runs (None when ``skipped``)."""
+    syntax: Syntax = "v3"
+    compiled: Compiled | None = None
+    """Set by ``compile``: for every route once the table is ready to route requests."""
+
+    def compile(self) -> Compiled | None:
+        """The compiled rule (None when ``skipped``), compiled on first use."""
+        if self.compiled is None and self.tree is not None:
+            rule = self.router.rule.text if self.router.rule is not None else ""
+            self.compiled = compile_rule(rule, self.tree, self.syntax)
+        return self.compiled
 
 
 @dataclass(slots=True)
@@ -125,8 +143,20 @@ def _order_key(route: _Route) -> tuple[int, int, str]:
 class RoutingTable:
     """The routers of a project per entry point, ordered and indexed as Traefik runs them."""
 
-    def __init__(self, project: Project) -> None:
+    def __init__(
+        self,
+        project: Project,
+        *,
+        compile_rules: bool = True,
+        routers: Iterable[Router] | None = None,
+    ) -> None:
+        """``compile_rules=False``: compile each rule when it is first matched (or all of
+        them when the table first routes a request), for callers that mostly compare routers
+        without routing requests. ``routers``: only these of the project's routers (the
+        internal ones are added all the same), for callers that know the others cannot
+        matter to them."""
         self.project = project
+        self._compiled = False
         static = project.static
         self._entry_points: dict[str, EntryPoint | None] = dict(static.entry_points)
         self._ports: dict[str, int | None] = {
@@ -137,7 +167,8 @@ class RoutingTable:
         ]
         ranks = {name: len(precedence) - 1 - i for i, name in enumerate(precedence)}
         self._tables: dict[str, _Table] = {}
-        routers = [r for r in project.dynamic.routers.values() if r.protocol == "http"]
+        chosen = project.dynamic.routers.values() if routers is None else routers
+        http = [r for r in chosen if r.protocol == "http"]
         internal = self._internal_routers()
         for _router, entry_points, _prio in internal:
             for name in entry_points:
@@ -147,7 +178,7 @@ class RoutingTable:
         for name, ep in self._entry_points.items():
             self._tables[name] = _Table(name, ep is not None and ep.tls is not None)
         defaults = static.default_entry_points()
-        for router in routers:
+        for router in http:
             listed = [ep.text for ep in router.entry_points]
             attached = [n for n in listed if n in self._entry_points] if listed else defaults
             for name in dict.fromkeys(attached):
@@ -168,6 +199,8 @@ class RoutingTable:
                     (table.secure if route.tls else table.plain).routes.append(route)
             table.plain.index()
             table.secure.index()
+        if compile_rules:
+            self._compile_all()
 
     # -- building ---------------------------------------------------------------------------
 
@@ -226,24 +259,23 @@ class RoutingTable:
             number = router.priority.as_int() if router.priority is not None else None
             priority = number if number else default_priority(rule)
         skipped = None if explicit is not None else self._disabled(router, priority)
-        compiled: Compiled | None = None
         hosts: frozenset[str] | None = None
+        tree: Expr | None = None
+        syntax: Syntax = "v3"
         if skipped is None:
-            tree: Expr | None = None
-            syntax = "v3"
             if router.provider == "internal":
                 internal = parse(rule)
                 tree = None if isinstance(internal, RuleSyntaxError) else internal
             else:
                 parsed = parsed_rule(self.project, router)
                 if parsed is not None:
-                    tree, syntax = parsed.expr, parsed.syntax
+                    tree = parsed.expr
+                    syntax = "v2" if parsed.syntax == "v2" else "v3"
             if tree is not None:
-                compiled = compile_rule(rule, tree, "v2" if syntax == "v2" else "v3")
-                hosts = host_keys(compiled.tree)
+                hosts = rule_host_keys(tree, syntax)
             else:
                 skipped = "the rule cannot be parsed"
-        return _Route(router, priority, rank, tls, compiled, skipped, hosts)
+        return _Route(router, priority, rank, tls, skipped, hosts, tree=tree, syntax=syntax)
 
     def _disabled(self, router: Router, priority: int) -> str | None:
         """Why Traefik disables ``router`` (None: it runs)."""
@@ -316,6 +348,7 @@ class RoutingTable:
                 (),
                 (f"no entry point listens on port {request.port}",),
             )
+        self._compile_all()
         table = self._tables[name]
         secure = request.scheme == "https"
         sanitize = self._sanitize(name)
@@ -340,6 +373,15 @@ class RoutingTable:
             tuple(route.router for route in ties),
             tuple(near),
         )
+
+    def _compile_all(self) -> None:
+        """Compile every rule (once: when built, or when first routing a request)."""
+        if self._compiled:
+            return
+        for table in self._tables.values():
+            for route in table.all_routes:
+                route.compile()
+        self._compiled = True
 
     def _sanitize(self, entry_point: str) -> bool:
         ep = self._entry_points.get(entry_point)

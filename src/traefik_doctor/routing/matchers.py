@@ -14,12 +14,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from traefik_doctor.routing.hosts import host_key
 from traefik_doctor.routing.request import Prepared, canonical_header_key, go_unescape
 from traefik_doctor.rulelang.ast import And, Expr, Matcher, Not
 from traefik_doctor.rulelang.matchers import Syntax, lookup
 from traefik_doctor.rulelang.regexp import to_python
 
-__all__ = ["Compiled", "Leaf", "compile_rule", "host_keys"]
+__all__ = ["Compiled", "Leaf", "compile_rule", "host_key", "host_keys"]
 
 Predicate = Callable[[Prepared], bool]
 
@@ -504,11 +505,6 @@ def host_keys(tree: Node) -> frozenset[str] | None:
             else:
                 memo[id(node)] = None if left is None or right is None else left | right
     return memo[id(tree)]
-
-
-def host_key(host: str) -> str:
-    host = host.lower()
-    return host[:-1] if host.endswith(".") else host
 
 
 def _leaf_hosts(leaf: Leaf) -> frozenset[str] | None:

@@ -33,27 +33,82 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from traefik_doctor.model.dynamic import Router
 from traefik_doctor.model.project import Project
 from traefik_doctor.model.routing import parsed_rule
-from traefik_doctor.routing.engine import RoutingTable, _Route
-from traefik_doctor.routing.request import BadRequestError, Request, canonical_header_key, prepare
+from traefik_doctor.routing.hosts import rule_host_keys
 from traefik_doctor.rulelang.ast import And, Expr, Matcher, Not, Or
+
+if TYPE_CHECKING:
+    # The engine, its matchers and the request model are imported only when two routers
+    # may meet (see ``table_for``).
+    from traefik_doctor.routing.engine import RoutingTable, _Route
+    from traefik_doctor.routing.request import Prepared, Request
 
 __all__ = ["Overlap", "Shadow", "overlaps", "shadowed", "table_for"]
 
-_CACHE: list[tuple[Project, RoutingTable]] = []
+_CACHE: list[tuple[Project, RoutingTable | None]] = []
 
 
-def table_for(project: Project) -> RoutingTable:
-    """The project's routing table, built once for all the rules that need it."""
-    for cached, table in _CACHE:
+def table_for(project: Project) -> RoutingTable | None:
+    """The routing table of the project's routers that may meet another one on a host,
+    built once for all the rules that need it; rules are compiled only for the routes a
+    witness request is matched against. None when no two routers may meet: then nothing
+    is shadowed or ambiguous."""
+    for cached, found in _CACHE:
         if cached is project:
-            return table
-    table = RoutingTable(project)
+            return found
+    meeting = _meeting(project)
+    table: RoutingTable | None = None
+    if meeting is None or meeting:
+        from traefik_doctor.routing.engine import RoutingTable
+
+        table = RoutingTable(project, compile_rules=False, routers=meeting)
     _CACHE[:] = [(project, table)]
     return table
+
+
+def _meeting(project: Project) -> list[Router] | None:
+    """The user HTTP routers whose rule may accept the same host as another one's (None:
+    all of them, when a rule accepts any host).
+
+    Both questions here are about pairs of routers that ``_HostIndex`` finds compatible; a
+    router with no such partner among all the routers (whatever their entry points, TLS or
+    state) has none among the routes of one side either, so leaving it out of the table
+    changes no answer. Thousands of routers on distinct hosts then cost no table at all.
+    """
+    keyed: list[tuple[Router, frozenset[str]]] = []
+    routers: dict[str, set[int]] = {}  # host key -> routers (by index in keyed)
+    families: dict[str, set[int]] = {}  # `*.domain` -> routers with an exact host below it
+    for router in project.dynamic.routers.values():
+        if router.protocol != "http" or router.provider == "internal":
+            continue
+        parsed = parsed_rule(project, router)
+        if parsed is None or parsed.expr is None:
+            continue  # Traefik disables it: never a route
+        keys = rule_host_keys(parsed.expr, "v2" if parsed.syntax == "v2" else "v3")
+        if keys is None:
+            return None
+        index = len(keyed)
+        keyed.append((router, keys))
+        for key in keys:
+            routers.setdefault(key, set()).add(index)
+            if not key.startswith("*"):
+                families.setdefault(_family(key), set()).add(index)
+    out: list[Router] = []
+    for index, (router, keys) in enumerate(keyed):
+        for key in keys:
+            partners = routers[key] | (
+                families.get(key, set())
+                if key.startswith("*")
+                else routers.get(_family(key), set())
+            )
+            if partners - {index}:
+                out.append(router)
+                break
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +169,8 @@ def _conjunction(expr: Expr) -> _Conj | None:
                 return None
             args = tuple(arg.value for arg in node.args)
             if name in ("Header", "HeaderRegexp") and args:
+                from traefik_doctor.routing.request import canonical_header_key
+
                 args = (canonical_header_key(args[0]), *args[1:])
             if name == "Method":
                 args = tuple(a.upper() for a in args)
@@ -154,15 +211,15 @@ def _implied(item: tuple[str, tuple[str, ...]], lower: _Conj) -> bool:
     return False
 
 
-def _route_rule(table: RoutingTable, route: _Route) -> Expr | None:
-    parsed = parsed_rule(table.project, route.router)
-    if parsed is None or parsed.expr is None or parsed.syntax != "v3":
-        return None
-    return parsed.expr
+def _route_rule(route: _Route) -> Expr | None:
+    """The rule of a route Traefik runs, if it is v3 (the only syntax judged here)."""
+    return route.tree if route.syntax == "v3" else None
 
 
 def _witnesses(exprs: list[Expr]) -> Iterator[Request]:
     """Candidate requests built from the literals of ``exprs``."""
+    from traefik_doctor.routing.request import Request
+
     hosts: list[str] = []
     paths: list[str] = []
     methods: list[str] = []
@@ -222,15 +279,32 @@ def _wire(path: str) -> str:
     return "".join(out) or "/"
 
 
-def _matches(route: _Route, request: Request, sanitize: bool = False) -> bool:
-    compiled = route.compiled
-    if compiled is None or compiled.unevaluable is not None:
-        return False
+class _Witnesses:
+    """Matches witness requests, each prepared once: the pairs of routers on one host try
+    the same few requests again and again, and preparing one costs more than matching it."""
+
+    def __init__(self) -> None:
+        self._prepared: dict[Request, Prepared | None] = {}
+
+    def matches(self, route: _Route, request: Request) -> bool:
+        compiled = route.compile()
+        if compiled is None or compiled.unevaluable is not None:
+            return False
+        if request in self._prepared:
+            prepared = self._prepared[request]
+        else:
+            prepared = _prepare(request)
+            self._prepared[request] = prepared
+        return prepared is not None and compiled.match(prepared)
+
+
+def _prepare(request: Request) -> Prepared | None:
+    from traefik_doctor.routing.request import BadRequestError, prepare
+
     try:
-        prepared = prepare(request, sanitize=sanitize)
+        return prepare(request, sanitize=False)
     except BadRequestError:  # a witness Traefik would reject is no witness
-        return False
-    return compiled.match(prepared)
+        return None
 
 
 def _describe(request: Request) -> str:
@@ -253,10 +327,14 @@ def shadowed(project: Project) -> Iterator[Shadow]:
     """Each router shadowed by a higher-priority one (first shadowing router, first entry
     point only)."""
     table = table_for(project)
+    if table is None:
+        return
+    witnesses = _Witnesses()
+    conj = _Conjunctions()
     seen: set[int] = set()
     for name, routes in _sides(table):
-        conjs = [(r, _conj_of(table, r)) for r in routes]
-        hosts = _HostIndex([route for route, _conj in conjs])
+        conjs = [(r, conj(r)) for r in routes]
+        hosts = _HostIndex(routes)
         for index, (low, low_conj) in enumerate(conjs):
             if id(low.router) in seen or low_conj is None:
                 continue
@@ -269,13 +347,13 @@ def shadowed(project: Project) -> Iterator[Shadow]:
             ]
             if not earlier:
                 continue
-            witness = _first_witness(low, table)
+            witness = _first_witness(low, witnesses)
             if witness is None:
                 continue
             for high, high_conj in earlier:
                 if high_conj is None:
                     continue
-                if all(_implied(item, low_conj) for item in high_conj.items) and _matches(
+                if all(_implied(item, low_conj) for item in high_conj.items) and witnesses.matches(
                     high, witness
                 ):
                     seen.add(id(low.router))
@@ -290,17 +368,58 @@ def shadowed(project: Project) -> Iterator[Shadow]:
                     break
 
 
-def _conj_of(table: RoutingTable, route: _Route) -> _Conj | None:
-    expr = _route_rule(table, route)
-    return _conjunction(expr) if expr is not None else None
+class _Conjunctions:
+    """Each router's rule as a conjunction, read once (a router on several entry points is
+    on several sides)."""
+
+    def __init__(self) -> None:
+        self._by_router: dict[int, _Conj | None] = {}
+
+    def __call__(self, route: _Route) -> _Conj | None:
+        key = id(route.router)
+        if key not in self._by_router:
+            expr = _route_rule(route)
+            self._by_router[key] = _conjunction(expr) if expr is not None else None
+        return self._by_router[key]
 
 
-def _first_witness(route: _Route, table: RoutingTable) -> Request | None:
-    expr = _route_rule(table, route)
+def _disjoint(first: _Conj, second: _Conj) -> bool:
+    """No request satisfies both conjunctions: their paths or methods exclude each other.
+
+    v3 ``Path`` compares the routing path for equality, ``PathPrefix`` with ``startswith``
+    and ``Method`` for equality (upper-cased), so two prefixes neither of which starts the
+    other, a path outside a prefix, two different paths or methods never hold together.
+    """
+    for name, args in first.items:
+        if name not in ("Path", "PathPrefix", "Method"):
+            continue
+        for other_name, other_args in second.items:
+            if name == "Method" or other_name == "Method":
+                if name == other_name and args != other_args:
+                    return True
+            elif other_name in ("Path", "PathPrefix") and not _paths_meet(
+                name, args[0], other_name, other_args[0]
+            ):
+                return True
+    return False
+
+
+def _paths_meet(name: str, path: str, other_name: str, other: str) -> bool:
+    if name == "Path" and other_name == "Path":
+        return path == other
+    if name == "Path":
+        return path.startswith(other)
+    if other_name == "Path":
+        return other.startswith(path)
+    return path.startswith(other) or other.startswith(path)
+
+
+def _first_witness(route: _Route, witnesses: _Witnesses) -> Request | None:
+    expr = _route_rule(route)
     if expr is None:
         return None
     for request in _witnesses([expr]):
-        if _matches(route, request):
+        if witnesses.matches(route, request):
             return request
     return None
 
@@ -359,6 +478,10 @@ def _host_compatible_pairs(group: list[_Route]) -> Iterator[tuple[_Route, _Route
 def overlaps(project: Project) -> Iterator[Overlap]:
     """Pairs of routers with equal priority that a constructed request both match."""
     table = table_for(project)
+    if table is None:
+        return
+    witnesses = _Witnesses()
+    conj = _Conjunctions()
     seen: set[tuple[int, int]] = set()
     for name, routes in _sides(table):
         by_priority: dict[int, list[_Route]] = {}
@@ -369,11 +492,18 @@ def overlaps(project: Project) -> Iterator[Overlap]:
                 key = (id(first.router), id(second.router))
                 if key in seen or first.rank != second.rank:
                     continue
-                exprs = [e for e in (_route_rule(table, first), _route_rule(table, second)) if e]
+                exprs = [e for e in (_route_rule(first), _route_rule(second)) if e]
                 if len(exprs) != 2:
                     continue
+                first_conj, second_conj = conj(first), conj(second)
+                if (
+                    first_conj is not None
+                    and second_conj is not None
+                    and _disjoint(first_conj, second_conj)
+                ):
+                    continue  # no witness could match both: skip building them
                 for request in _witnesses(exprs):
-                    if _matches(first, request) and _matches(second, request):
+                    if witnesses.matches(first, request) and witnesses.matches(second, request):
                         seen.add(key)
                         yield Overlap(
                             name, first.router, second.router, priority, _describe(request)

@@ -36,19 +36,25 @@ def parse_simple(rule: str) -> Expr | None:
     length = len(rule)
     while True:
         match = _TERM.match(rule, position)
-        if match is None or match.group(1) in GO_KEYWORDS:
+        if match is None:
             return None
-        args_start = match.start(2)
+        name, args, operator = match.groups()
+        if name in GO_KEYWORDS:
+            return None
+        args_start, args_end = match.span(2)
         # A raw string without carriage returns is its own value, quotes removed.
-        literals = tuple(
-            Literal(
-                raw.group()[1:-1], raw.group(), args_start + raw.start(), args_start + raw.end()
+        if args.count("`") == 2:  # one argument (most matchers): the group is the literal
+            literals: tuple[Literal, ...] = (Literal(args[1:-1], args, args_start, args_end),)
+        else:
+            literals = tuple(
+                Literal(
+                    raw.group()[1:-1], raw.group(), args_start + raw.start(), args_start + raw.end()
+                )
+                for raw in _RAW.finditer(args)
             )
-            for raw in _RAW.finditer(match.group(2))
-        )
-        close = rule.index(")", match.end(2)) + 1
-        terms.append(Matcher(match.group(1), literals, match.start(1), close, match.end(1)))
-        operator = match.group(3)
+        close = rule.index(")", args_end) + 1
+        name_start, name_end = match.span(1)
+        terms.append(Matcher(name, literals, name_start, close, name_end))
         if not operator:
             break
         operators.append(operator)

@@ -564,6 +564,8 @@ def _go_parse_cidr(text: str) -> bool:
 
 def _brace_spans(value: str) -> list[tuple[int, int]] | None:
     """gorilla/mux ``braceIndices``: top-level ``{...}`` spans, None if unbalanced."""
+    if "{" not in value and "}" not in value:
+        return []  # most arguments: no template, nothing to scan
     level = 0
     start = 0
     spans: list[tuple[int, int]] = []

@@ -3,7 +3,7 @@ area's ``__init__``."""
 
 from __future__ import annotations
 
-from traefik_doctor.rules import cfg, go, live, mw, ops, rtr, svc, tls, tmo
+from traefik_doctor.rules import cfg, go, k8s, live, mw, ops, rtr, svc, tls, tmo
 from traefik_doctor.rules.base import Rule
 
 RULES: tuple[Rule, ...] = tuple(
@@ -18,6 +18,7 @@ RULES: tuple[Rule, ...] = tuple(
             *tmo.RULES,
             *go.RULES,
             *live.RULES,
+            *k8s.RULES,
         ),
         key=lambda rule: rule.code,
     )

@@ -26,6 +26,8 @@ def rejection_effect(role: Role) -> str:
         return "Traefik will not start"
     if role is Role.DYNAMIC:
         return "Traefik rejects this file and every other file of its provider"
+    if role is Role.KUBERNETES:
+        return "`kubectl apply` refuses the object (its strict field validation)"
     return "Traefik cannot read this configuration"
 
 

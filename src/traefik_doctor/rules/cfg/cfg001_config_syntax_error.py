@@ -48,6 +48,8 @@ def check(context: Context) -> Iterator[Finding]:
             effect = "Traefik will not start"
         elif document.role is Role.DYNAMIC:
             effect = "Traefik rejects this file and every other file of its provider"
+        elif document.role is Role.KUBERNETES:
+            effect = "kubectl rejects this document, and its objects were not checked"
         else:
             effect = "its Traefik labels cannot be read"
         yield RULE.finding(f"{failure.message}; {effect}", failure.origin)

@@ -50,6 +50,7 @@ from collections.abc import Iterator
 from traefik_doctor.findings import Finding, Severity
 from traefik_doctor.model.certs import usable_certificates
 from traefik_doctor.model.dynamic import Router
+from traefik_doctor.model.kubernetes import certificate_from_secret
 from traefik_doctor.model.values import value
 from traefik_doctor.rules.base import Context, Rule
 from traefik_doctor.rules.rtr._common import router_entry_points
@@ -63,6 +64,8 @@ def check(context: Context) -> Iterator[Finding]:
     for router in project.dynamic.http_routers():
         if not _is_tls(context, router) or _has_resolver(context, router):
             continue
+        if certificate_from_secret(project.kubernetes, router):
+            continue  # a Kubernetes TLS Secret: its certificate is not on disk
         parsed = parsed_rule(context, router)
         if parsed is None:
             continue

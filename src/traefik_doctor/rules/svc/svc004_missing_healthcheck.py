@@ -62,6 +62,7 @@ from traefik_doctor.goscan.facts import GoRoute
 from traefik_doctor.model.dynamic import Service
 from traefik_doctor.model.gomatch import backend_for
 from traefik_doctor.model.gomux import serving_route
+from traefik_doctor.model.kubernetes import from_endpoints
 from traefik_doctor.model.project import Project
 from traefik_doctor.rules.base import Context, Rule
 
@@ -101,6 +102,8 @@ def check(context: Context) -> Iterator[Finding]:
             continue
         if not service.servers or service.health_check is not None:
             continue
+        if from_endpoints(context.project.kubernetes, service):
+            continue  # pods of a Kubernetes Service: their readiness probe is the check (K8S003)
         count = len(service.servers)
         servers = "its server stays" if count == 1 else f"its {count} servers stay"
         found = _health_route(context.project, service)

@@ -60,6 +60,7 @@ from traefik_doctor.findings import Finding, Severity
 from traefik_doctor.loaders.tree import Mapping, Sequence
 from traefik_doctor.model.certs import CertInfo, name_covers, usable_certificates
 from traefik_doctor.model.dynamic import Router
+from traefik_doctor.model.kubernetes import certificate_from_secret
 from traefik_doctor.model.routing import parsed_rule
 from traefik_doctor.model.static import StaticConfig
 from traefik_doctor.model.values import Value, value, values
@@ -100,8 +101,8 @@ def check(context: Context) -> Iterator[Finding]:
     project = context.project
     certs = usable_certificates(project)
     for router in project.dynamic.routers.values():
-        if router.protocol == "udp":
-            continue
+        if router.protocol == "udp" or certificate_from_secret(project.kubernetes, router):
+            continue  # (a Kubernetes TLS Secret: its certificate is not on disk)
         ep_tls = _entry_point_tls(router, project.static) if router.protocol == "http" else []
         if router.tls is None and not ep_tls:
             continue

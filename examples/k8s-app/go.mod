@@ -1,0 +1,3 @@
+module example.com/k8s-app
+
+go 1.19

@@ -1,0 +1,1 @@
+"""``traefik-doctor compare``: a canary verdict from Traefik's metrics for two services."""

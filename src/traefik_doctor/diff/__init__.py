@@ -1,0 +1,1 @@
+"""``traefik-doctor diff DIR_A DIR_B``: compare two projects' Traefik models."""

@@ -1,0 +1,275 @@
+"""Compare two projects' objects field by field.
+
+Objects pair by identity (``diff.objects``); within a pair the normalised trees are walked
+together. A field set on one side only is compared with Traefik's default
+(``schema/defaults.py``): ``healthCheck.interval: 30s`` against an unset interval is no
+difference, ``readTimeout: 5s`` against an unset one is ``60s (default) -> 5s``. A branch whose
+presence matters (``tls``, ``healthCheck``, a server) on one side only is one ``+``/``-``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+
+from traefik_doctor.diff.model import (
+    ADDED,
+    CHANGED,
+    HEALTH,
+    OBSERVABILITY,
+    OTHER,
+    PROVIDERS,
+    REMOVED,
+    ROUTING,
+    TIMEOUTS,
+    TLS,
+    Change,
+    Side,
+)
+from traefik_doctor.diff.objects import Obj
+from traefik_doctor.diff.tree import Anchor, Branch, Item, Leaf, default_leaf, resolve
+from traefik_doctor.findings import Location
+
+SUMMARY_FIELDS = 4
+"""Fields shown for an object or section on one side only."""
+
+_PREFERRED = ("rule", "entryPoints", "service", "address", "url", "servers", "path", "format")
+
+
+def compare(a: list[Obj], b: list[Obj]) -> list[Change]:
+    """Every difference between objects ``a`` and ``b``, in A's order then B's."""
+    first: dict[tuple[str, str, str], Obj] = {}
+    second: dict[tuple[str, str, str], Obj] = {}
+    for obj in a:
+        first.setdefault(obj.key, obj)
+    for obj in b:
+        second.setdefault(obj.key, obj)
+    keys = list(first) + [key for key in second if key not in first]
+    changes: list[Change] = []
+    for key in keys:
+        left, right = first.get(key), second.get(key)
+        model = left or right
+        assert model is not None
+        if left is not None and right is not None:
+            changes.extend(_walk(model, left.tree, right.tree, ""))
+        elif left is not None and left.presence:
+            changes.append(_whole(model, REMOVED, left.tree, left.origin))
+        elif right is not None and right.presence:
+            changes.append(_whole(model, ADDED, right.tree, right.origin))
+        else:
+            changes.extend(
+                _walk(model, left.tree if left else Branch(), right.tree if right else Branch(), "")
+            )
+    return _fold_rule_priority(changes)
+
+
+def _whole(obj: Obj, op: str, tree: Branch, origin: Anchor) -> Change:
+    side = Side(summary(tree), where(origin))
+    a, b = (side, None) if op == REMOVED else (None, side)
+    return Change(area_of(obj, ""), op, obj.kind, obj.protocol, obj.name, obj.label, "", a, b)
+
+
+def where(anchor: Anchor) -> Location | None:
+    return resolve(anchor)
+
+
+def summary(tree: Branch, skip: str = "") -> str:
+    """The first few fields of a branch: ``rule Host(`a`), service api@file, ...``;
+    ``skip``: a value already shown (a list item's key, ``servers[http://a]``)."""
+    leaves = [
+        (path, leaf)
+        for path, leaf in tree.leaves()
+        if (not skip or leaf.shown != skip) and not (path == "priority" and leaf.origin is None)
+    ]
+    rank = {name.lower(): index for index, name in enumerate(_PREFERRED)}
+
+    def order(item: tuple[int, tuple[str, Leaf]]) -> tuple[int, int]:
+        index, (path, _) = item
+        head = path.split(".", 1)[0].split("[", 1)[0].lower()
+        return (rank.get(head, len(rank)), index)
+
+    ordered = [pair for _, pair in sorted(enumerate(leaves), key=order)]
+    shown = [_field_text(path, leaf) for path, leaf in ordered]
+    if not shown:
+        return "" if skip else "{}"
+    text = ", ".join(shown[:SUMMARY_FIELDS])
+    return text + (", ..." if len(shown) > SUMMARY_FIELDS else "")
+
+
+def _field_text(path: str, leaf: Leaf) -> str:
+    """``path value``; a list item's key leaf is its path alone (``servers[http://a]``)."""
+    if not path:
+        return leaf.shown
+    head = path.rpartition(".")[0]
+    if head.endswith(f"[{leaf.shown}]"):
+        return head
+    return f"{path} {leaf.shown}"
+
+
+def _join(path: str, name: str) -> str:
+    if not name:
+        return path
+    if name.startswith("[") or not path:
+        return f"{path}{name}"
+    return f"{path}.{name}"
+
+
+def _walk(obj: Obj, a: Branch, b: Branch, path: str) -> Iterator[Change]:
+    names = list(a.children) + [name for name in b.children if name not in a.children]
+    for name in names:
+        yield from _pair(obj, a.children.get(name), b.children.get(name), _join(path, name))
+
+
+def _pair(obj: Obj, a: Item | None, b: Item | None, path: str) -> Iterator[Change]:
+    if isinstance(a, Branch) and isinstance(b, Branch):
+        yield from _walk(obj, a, b, path)
+        return
+    skip = path[path.rfind("[") + 1 : -1] if path.endswith("]") else ""
+    if isinstance(a, Branch) and b is None:
+        if a.presence:
+            yield _change(obj, REMOVED, path, Side(summary(a, skip=skip), where(a.origin)), None)
+        else:
+            yield from _walk(obj, a, Branch(), path)
+        return
+    if isinstance(b, Branch) and a is None:
+        if b.presence:
+            yield _change(obj, ADDED, path, None, Side(summary(b, skip=skip), where(b.origin)))
+        else:
+            yield from _walk(obj, Branch(), b, path)
+        return
+    if isinstance(a, Leaf) and isinstance(b, Leaf):
+        if a.key != b.key:
+            change = _change(obj, CHANGED, path, _side(a), _side(b))
+            yield replace(change, note=_list_note(a, b, path))
+        return
+    if isinstance(a, Leaf) and b is None:
+        fallback = default_leaf(a.schema_path, a.schema)
+        if fallback is not None and fallback.key == a.key:
+            return
+        if fallback is None:
+            yield _change(obj, REMOVED, path, _side(a), None)
+        else:
+            yield _change(obj, CHANGED, path, _side(a), Side(fallback.shown, None, default=True))
+        return
+    if isinstance(b, Leaf) and a is None:
+        fallback = default_leaf(b.schema_path, b.schema)
+        if fallback is not None and fallback.key == b.key:
+            return
+        if fallback is None:
+            yield _change(obj, ADDED, path, None, _side(b))
+        else:
+            yield _change(obj, CHANGED, path, Side(fallback.shown, None, default=True), _side(b))
+        return
+    # A value on one side, a section on the other.
+    yield _change(obj, CHANGED, path, _any_side(a), _any_side(b))
+
+
+def _list_note(a: Leaf, b: Leaf, path: str) -> str:
+    """Say so when two lists hold the same items in another order (a middleware chain runs
+    in list order; for most other lists the order is the only change)."""
+    if not (a.key.startswith("[") and b.key.startswith("[")):
+        return ""
+    first = sorted(item.strip() for item in a.key[1:-1].split(","))
+    second = sorted(item.strip() for item in b.key[1:-1].split(","))
+    if first != second:
+        return ""
+    if path.lower().endswith("middlewares"):
+        return "the same middlewares in another order: they run in list order"
+    return "the same items in another order"
+
+
+def _side(leaf: Leaf) -> Side:
+    return Side(leaf.shown, where(leaf.origin), default=leaf.origin is None)
+
+
+def _any_side(item: Item | None) -> Side | None:
+    if item is None:
+        return None
+    if isinstance(item, Leaf):
+        return _side(item)
+    return Side("{" + summary(item) + "}", where(item.origin))
+
+
+def _change(obj: Obj, op: str, path: str, a: Side | None, b: Side | None) -> Change:
+    return Change(area_of(obj, path), op, obj.kind, obj.protocol, obj.name, obj.label, path, a, b)
+
+
+def _fold_rule_priority(changes: list[Change]) -> list[Change]:
+    """A router's rule change gets a note on what it matches; when the priority is Traefik's
+    default (the rule's length), its change is told in that note rather than on its own."""
+    from traefik_doctor.diff.rules import rule_note
+
+    by_router = {
+        change.ident: change
+        for change in changes
+        if change.kind == "router"
+        and change.field == "priority"
+        and change.a is not None
+        and change.b is not None
+        and change.a.default
+        and change.b.default
+    }
+    out: list[Change] = []
+    folded: set[tuple[str, str, str]] = set()
+    for change in changes:
+        if change.kind == "router" and change.field == "rule" and change.a and change.b:
+            priority = by_router.get(change.ident)
+            note = rule_note(change.a.value, change.b.value)
+            if priority is not None and priority.a is not None and priority.b is not None:
+                note += (
+                    f"; default priority (the rule's length) {priority.a.value.split()[0]}"
+                    f" -> {priority.b.value.split()[0]}"
+                )
+                folded.add(change.ident)
+            out.append(replace(change, note=note))
+            continue
+        out.append(change)
+    return [change for change in out if not (change.ident in folded and change.field == "priority")]
+
+
+def area_of(obj: Obj, path: str) -> str:
+    """The report section of a difference at ``path`` of ``obj``."""
+    field = path.lower()
+    kind = obj.kind
+    if kind == "router":
+        if field.startswith("tls"):
+            return TLS
+        if field.startswith("observability"):
+            return OBSERVABILITY
+        return ROUTING
+    if kind == "service":
+        return HEALTH if "healthcheck" in field else ROUTING
+    if kind == "middleware":
+        return TLS if field.startswith("redirectscheme") else ROUTING
+    if kind == "serversTransport":
+        if not field or "timeout" in field or field.startswith(("dialkeepalive", "termination")):
+            return TIMEOUTS
+        if field.startswith(("maxidleconnsperhost", "disablehttp2", "proxyprotocol")):
+            return ROUTING
+        return TLS
+    if kind in ("tls options", "tls store", "certificate", "certificatesResolver"):
+        return TLS
+    if kind == "Go server":
+        return TLS if field == "tls" else TIMEOUTS
+    if kind == "entryPoint":
+        if field.startswith("transport"):
+            return TIMEOUTS
+        if field.startswith(("http.tls", "http.redirections", "http3")):
+            return TLS
+        if field.startswith("observability"):
+            return OBSERVABILITY
+        return ROUTING
+    if kind == "provider":
+        return PROVIDERS
+    name = obj.name.lower()
+    if name in ("accesslog", "log", "metrics", "tracing", "otel"):
+        return OBSERVABILITY
+    if name in ("api", "providers", "experimental"):
+        return PROVIDERS
+    if name == "ping":
+        return HEALTH
+    if name in ("serverstransport", "tcpserverstransport"):
+        return TIMEOUTS if "timeout" in field or "termination" in field else TLS
+    if name == "core":
+        return ROUTING
+    return OTHER

@@ -1,0 +1,1 @@
+"""``traefik-doctor serve``: a Prometheus exporter for check and probe results."""
