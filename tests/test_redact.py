@@ -138,3 +138,38 @@ def test_route_and_graph_print_no_secret(
     out = capsys.readouterr().out + (tmp_path / "g.html").read_text()
     for secret in SECRETS:
         assert secret not in out, secret
+
+
+def test_diff_prints_no_secret(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Users added, removed and rehashed between two projects: the names show, never the
+    secrets, in text and JSON."""
+    for side, users in (("a", [f"admin:{HASH}"]), ("b", [f"bob:{PLAIN}", "admin:$apr1$x$y"])):
+        folder = tmp_path / side
+        folder.mkdir()
+        listed = ", ".join(f'"{u}"' for u in users)
+        (folder / "dyn.yml").write_text(
+            "http:\n  middlewares:\n    auth:\n      basicAuth:\n"
+            f"        users: [{listed}]\n    gone:\n      digestAuth:\n"
+            f'        users: ["{side}:realm:{PLAIN}{side}"]\n'
+        )
+    for fmt in ("text", "json"):
+        assert main(["diff", str(tmp_path / "a"), str(tmp_path / "b"), "--format", fmt]) == 1
+        out = capsys.readouterr().out
+        assert "bob:" in out and "admin:" in out
+        for secret in (*SECRETS, "$apr1$x$y"):
+            assert secret not in out, (fmt, secret)
+
+
+def test_fix_diff_prints_no_secret(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A fix next to the users list: its diff's context lines are masked like code frames."""
+    dynamic = project / "dynamic" / "a.yml"
+    dynamic.write_text(
+        dynamic.read_text().replace("    auth:\n", "    auth:\n      # noted\n", 1).replace(
+            "    flow:\n", "    old:\n      ipWhiteList: {sourceRange: [10.0.0.0/8]}\n    flow:\n"
+        )
+    )
+    main(["fix", str(project), "--diff"])
+    out = capsys.readouterr().out
+    assert "+      ipAllowList" in out  # the fix is shown
+    for secret in SECRETS:
+        assert secret not in out, secret

@@ -44,6 +44,12 @@ def redact_text(text: str) -> str:
     return _apply(text, _spans(text))[0]
 
 
+def redact_users(text: str) -> str:
+    """Every ``user:secret`` (and ``user:realm:hash``) in ``text`` as ``user:****``: for text
+    known to hold an auth middleware's ``users``, whatever the secrets look like."""
+    return _USER_ITEM.sub(lambda m: f"{m.group('user')}:{MASK}", redact_text(text))
+
+
 def redact_line(lines: Callable[[int], str], number: int) -> tuple[str, Callable[[int], int]]:
     """Line ``number`` (1-based, read through ``lines``) masked for a code frame, and the
     position map from the original line to the masked one."""

@@ -13,11 +13,12 @@ from dataclasses import replace
 from pathlib import Path
 
 from traefik_doctor.diff.compare import compare
-from traefik_doctor.diff.model import DiffResult, Problem
+from traefik_doctor.diff.model import Change, DiffResult, Problem, Side
 from traefik_doctor.diff.objects import project_objects
 from traefik_doctor.diff.risk import Places, link, new_findings
 from traefik_doctor.findings import Finding
 from traefik_doctor.model.project import IssueKind, Project
+from traefik_doctor.redact import redact_text, redact_users
 from traefik_doctor.settings import Settings
 
 
@@ -64,10 +65,25 @@ def diff_projects(
         places_a, places_b = Places(objects_a), Places(objects_b)
         new = new_findings(findings[0], findings[1], places_a, places_b)
         changes, out.risks = link(changes, new, places_b)
-    out.changes = changes
+    out.changes = [_without_secrets(change) for change in changes]
     for side, project in (("A", projects[0]), ("B", projects[1])):
         out.problems.extend(problems(side, project))
     return out, crashed
+
+
+def _without_secrets(change: Change) -> Change:
+    """Auth middlewares' users (hashes and plain-text passwords) and anything else that looks
+    like a secret are masked before anything is shown: a diff is read in CI logs."""
+    text = (
+        f"{change.field} {change.a.value if change.a else ''} {change.b.value if change.b else ''}"
+    )
+    users = change.kind == "middleware" and "users" in text.lower()
+    clean = redact_users if users else redact_text
+
+    def side(value: Side | None) -> Side | None:
+        return None if value is None else replace(value, value=clean(value.value))
+
+    return replace(change, field=clean(change.field), a=side(change.a), b=side(change.b))
 
 
 def problems(side: str, project: Project) -> list[Problem]:

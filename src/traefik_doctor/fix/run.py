@@ -34,6 +34,7 @@ from traefik_doctor.fix.edits import Edit
 from traefik_doctor.fix.text import edit_text
 from traefik_doctor.loaders.files import display_path
 from traefik_doctor.model.project import Role
+from traefik_doctor.redact import redact_line
 from traefik_doctor.settings import Settings
 
 
@@ -239,10 +240,25 @@ def _as_finding(key: Hashable) -> Finding:
     return key
 
 
+def _masked(text: str) -> list[str]:
+    """The file's lines with secrets masked as in code frames (a diff is shown, and kept in
+    CI logs); a line is masked the same way on both sides, so only real edits differ."""
+    rows = text.splitlines(keepends=True)
+
+    def line(number: int) -> str:
+        return rows[number - 1].rstrip("\r\n") if 1 <= number <= len(rows) else ""
+
+    out = []
+    for number, row in enumerate(rows, 1):
+        body = row.rstrip("\r\n")
+        out.append(redact_line(line, number)[0] + row[len(body) :])
+    return out
+
+
 def _diff(display: str, old: bytes, new: bytes) -> str:
     lines = difflib.unified_diff(
-        old.decode("utf-8", "replace").splitlines(keepends=True),
-        new.decode("utf-8", "replace").splitlines(keepends=True),
+        _masked(old.decode("utf-8", "replace")),
+        _masked(new.decode("utf-8", "replace")),
         f"a/{display}",
         f"b/{display}",
     )
