@@ -164,7 +164,9 @@ def test_fix_diff_prints_no_secret(project: Path, capsys: pytest.CaptureFixture[
     """A fix next to the users list: its diff's context lines are masked like code frames."""
     dynamic = project / "dynamic" / "a.yml"
     dynamic.write_text(
-        dynamic.read_text().replace("    auth:\n", "    auth:\n      # noted\n", 1).replace(
+        dynamic.read_text()
+        .replace("    auth:\n", "    auth:\n      # noted\n", 1)
+        .replace(
             "    flow:\n", "    old:\n      ipWhiteList: {sourceRange: [10.0.0.0/8]}\n    flow:\n"
         )
     )

@@ -11,27 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
+from typing import TypeVar
 
-from traefik_doctor.diff.model import (
-    ADDED,
-    CHANGED,
-    HEALTH,
-    OBSERVABILITY,
-    OTHER,
-    PROVIDERS,
-    REMOVED,
-    ROUTING,
-    TIMEOUTS,
-    TLS,
-    Change,
-    Side,
-)
+from traefik_doctor.diff.areas import area_of
+from traefik_doctor.diff.model import ADDED, CHANGED, REMOVED, Change, Side
 from traefik_doctor.diff.objects import Obj
 from traefik_doctor.diff.tree import Anchor, Branch, Item, Leaf, default_leaf, resolve
 from traefik_doctor.findings import Location
 
 SUMMARY_FIELDS = 4
 """Fields shown for an object or section on one side only."""
+
+T = TypeVar("T")
 
 _PREFERRED = ("rule", "entryPoints", "service", "address", "url", "servers", "path", "format")
 
@@ -64,9 +55,7 @@ def compare(a: list[Obj], b: list[Obj]) -> list[Change]:
 
 
 def _whole(obj: Obj, op: str, tree: Branch, origin: Anchor) -> Change:
-    side = Side(summary(tree), where(origin))
-    a, b = (side, None) if op == REMOVED else (None, side)
-    return Change(area_of(obj, ""), op, obj.kind, obj.protocol, obj.name, obj.label, "", a, b)
+    return _change(obj, op, "", *_by_side(op, Side(summary(tree), where(origin)), None))
 
 
 def where(anchor: Anchor) -> Location | None:
@@ -124,44 +113,46 @@ def _pair(obj: Obj, a: Item | None, b: Item | None, path: str) -> Iterator[Chang
     if isinstance(a, Branch) and isinstance(b, Branch):
         yield from _walk(obj, a, b, path)
         return
-    skip = path[path.rfind("[") + 1 : -1] if path.endswith("]") else ""
-    if isinstance(a, Branch) and b is None:
-        if a.presence:
-            yield _change(obj, REMOVED, path, Side(summary(a, skip=skip), where(a.origin)), None)
-        else:
-            yield from _walk(obj, a, Branch(), path)
-        return
-    if isinstance(b, Branch) and a is None:
-        if b.presence:
-            yield _change(obj, ADDED, path, None, Side(summary(b, skip=skip), where(b.origin)))
-        else:
-            yield from _walk(obj, Branch(), b, path)
-        return
     if isinstance(a, Leaf) and isinstance(b, Leaf):
         if a.key != b.key:
             change = _change(obj, CHANGED, path, _side(a), _side(b))
             yield replace(change, note=_list_note(a, b, path))
         return
-    if isinstance(a, Leaf) and b is None:
-        fallback = default_leaf(a.schema_path, a.schema)
-        if fallback is not None and fallback.key == a.key:
-            return
-        if fallback is None:
-            yield _change(obj, REMOVED, path, _side(a), None)
-        else:
-            yield _change(obj, CHANGED, path, _side(a), Side(fallback.shown, None, default=True))
+    if a is not None and b is None:
+        yield from _one_side(obj, a, path, REMOVED)
         return
-    if isinstance(b, Leaf) and a is None:
-        fallback = default_leaf(b.schema_path, b.schema)
-        if fallback is not None and fallback.key == b.key:
-            return
-        if fallback is None:
-            yield _change(obj, ADDED, path, None, _side(b))
-        else:
-            yield _change(obj, CHANGED, path, Side(fallback.shown, None, default=True), _side(b))
+    if a is None and b is not None:
+        yield from _one_side(obj, b, path, ADDED)
         return
     # A value on one side, a section on the other.
     yield _change(obj, CHANGED, path, _any_side(a), _any_side(b))
+
+
+def _by_side(op: str, mine: T, other: T) -> tuple[T, T]:
+    """(A's, B's) for an item on one side only: ``mine`` is A's when ``op`` is REMOVED."""
+    return (mine, other) if op == REMOVED else (other, mine)
+
+
+def _one_side(obj: Obj, item: Item, path: str, op: str) -> Iterator[Change]:
+    """An item A has and B has not (``op`` REMOVED), or the other way round (ADDED): a
+    branch whose presence matters is one change, another is walked field by field; a value
+    is compared with Traefik's default for it."""
+    if isinstance(item, Branch):
+        if item.presence:
+            skip = path[path.rfind("[") + 1 : -1] if path.endswith("]") else ""
+            side = Side(summary(item, skip=skip), where(item.origin))
+            yield _change(obj, op, path, *_by_side(op, side, None))
+        else:
+            yield from _walk(obj, *_by_side(op, item, Branch()), path)
+        return
+    fallback = default_leaf(item.schema_path, item.schema)
+    if fallback is not None and fallback.key == item.key:
+        return
+    if fallback is None:
+        yield _change(obj, op, path, *_by_side(op, _side(item), None))
+    else:
+        default = Side(fallback.shown, None, default=True)
+        yield _change(obj, CHANGED, path, *_by_side(op, _side(item), default))
 
 
 def _list_note(a: Leaf, b: Leaf, path: str) -> str:
@@ -225,51 +216,3 @@ def _fold_rule_priority(changes: list[Change]) -> list[Change]:
             continue
         out.append(change)
     return [change for change in out if not (change.ident in folded and change.field == "priority")]
-
-
-def area_of(obj: Obj, path: str) -> str:
-    """The report section of a difference at ``path`` of ``obj``."""
-    field = path.lower()
-    kind = obj.kind
-    if kind == "router":
-        if field.startswith("tls"):
-            return TLS
-        if field.startswith("observability"):
-            return OBSERVABILITY
-        return ROUTING
-    if kind == "service":
-        return HEALTH if "healthcheck" in field else ROUTING
-    if kind == "middleware":
-        return TLS if field.startswith("redirectscheme") else ROUTING
-    if kind == "serversTransport":
-        if not field or "timeout" in field or field.startswith(("dialkeepalive", "termination")):
-            return TIMEOUTS
-        if field.startswith(("maxidleconnsperhost", "disablehttp2", "proxyprotocol")):
-            return ROUTING
-        return TLS
-    if kind in ("tls options", "tls store", "certificate", "certificatesResolver"):
-        return TLS
-    if kind == "Go server":
-        return TLS if field == "tls" else TIMEOUTS
-    if kind == "entryPoint":
-        if field.startswith("transport"):
-            return TIMEOUTS
-        if field.startswith(("http.tls", "http.redirections", "http3")):
-            return TLS
-        if field.startswith("observability"):
-            return OBSERVABILITY
-        return ROUTING
-    if kind == "provider":
-        return PROVIDERS
-    name = obj.name.lower()
-    if name in ("accesslog", "log", "metrics", "tracing", "otel"):
-        return OBSERVABILITY
-    if name in ("api", "providers", "experimental"):
-        return PROVIDERS
-    if name == "ping":
-        return HEALTH
-    if name in ("serverstransport", "tcpserverstransport"):
-        return TIMEOUTS if "timeout" in field or "termination" in field else TLS
-    if name == "core":
-        return ROUTING
-    return OTHER

@@ -20,17 +20,13 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
+from traefik_doctor.diff.areas import area_of_code
 from traefik_doctor.diff.model import (
     ADDED,
     CHANGED,
-    HEALTH,
     OBSERVABILITY,
-    OTHER,
-    PROVIDERS,
     REMOVED,
-    ROUTING,
     TIMEOUTS,
-    TLS,
     Change,
     Risk,
 )
@@ -40,40 +36,12 @@ from traefik_doctor.findings import Finding, Location, Severity
 from traefik_doctor.loaders.tree import Entry, Node
 from traefik_doctor.schema.defaults import parse_duration_seconds
 
-CODE_AREAS = {
-    "SVC004": HEALTH,
-    "SVC005": HEALTH,
-    "TMO006": HEALTH,
-    "OPS001": PROVIDERS,
-    "OPS006": PROVIDERS,
-    "OPS007": PROVIDERS,
-    "RTR013": TLS,
-    "RTR018": TLS,
-}
-FAMILY_AREAS = {
-    "TLS": TLS,
-    "TMO": TIMEOUTS,
-    "OPS": OBSERVABILITY,
-    "RTR": ROUTING,
-    "MW": ROUTING,
-    "SVC": ROUTING,
-    "CFG": OTHER,
-    "GO": OTHER,
-}
-
 _QUOTED_PLACE = re.compile(r"((?:[\w.-]+/)*[\w.-]+\.[A-Za-z]{1,5}):\d+(?::\d+)?")
 _TICKED = re.compile(r"`([^`]+)`")
 _VERBOSE = ("debug", "trace")
 _LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 
 ObjKey = tuple[str, str, str]
-
-
-def area_of_code(code: str) -> str:
-    if code in CODE_AREAS:
-        return CODE_AREAS[code]
-    family = code.rstrip("0123456789")
-    return FAMILY_AREAS.get(family, OTHER)
 
 
 class Places:

@@ -101,7 +101,6 @@ class KubeService:
     external_name: Value | None = None
     external_traffic_policy: Value | None = None
     health_check_node_port: Value | None = None
-    annotations: dict[str, Value] = field(default_factory=dict)
 
     def port_for(self, wanted: Value) -> ServicePort | None:
         """The port a reference names: by number, or by name (Traefik's getServicePort)."""
@@ -263,6 +262,14 @@ class ProviderSettings:
 
     def watches(self, namespace: str) -> bool:
         return not self.namespaces or namespace in self.namespaces
+
+    def reads(self, namespace: str) -> bool:
+        """Does the provider read the objects of this namespace at all?"""
+        return self.enabled and self.watches(namespace)
+
+    def allows(self, parent: str, namespace: str) -> bool:
+        """``isNamespaceAllowed``: may an object of ``parent`` reference one of ``namespace``?"""
+        return self.allow_cross_namespace or parent == namespace
 
 
 @dataclass(slots=True)

@@ -14,7 +14,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from traefik_doctor.routing.hosts import host_key
+from traefik_doctor.routing.hosts import (
+    Branch,
+    HostKeys,
+    fold_host_keys,
+    host_key,
+    matcher_host_keys,
+)
 from traefik_doctor.routing.request import Prepared, canonical_header_key, go_unescape
 from traefik_doctor.rulelang.ast import And, Expr, Matcher, Not
 from traefik_doctor.rulelang.matchers import Syntax, lookup
@@ -478,42 +484,18 @@ def _explain(node: Node, req: Prepared, negated: bool) -> tuple[bool, tuple[Leaf
     return right_ok, left_blame if not right_ok else None
 
 
-def host_keys(tree: Node) -> frozenset[str] | None:
+def host_keys(tree: Node) -> HostKeys:
     """Index keys a request's host must hit for the rule to possibly match, or None (any).
 
     Keys are lower-cased hosts without one trailing dot; a wildcard ``*.example.com`` is
     kept as is (looked up by replacing the request host's first label with ``*``).
     """
-    memo: dict[int, frozenset[str] | None] = {}
-    stack: list[tuple[Node, bool]] = [(tree, False)]
-    while stack:
-        node, done = stack.pop()
-        if isinstance(node, LeafNode):
-            memo[id(node)] = _leaf_hosts(node.leaf)
-        elif isinstance(node, NotNode):
-            memo[id(node)] = None
-        elif not done:
-            stack.append((node, True))
-            stack.append((node.right, False))
-            stack.append((node.left, False))
-        else:
-            left, right = memo[id(node.left)], memo[id(node.right)]
-            if isinstance(node, AndNode):
-                # Either side's keys are necessary. Not their intersection: a wildcard key
-                # and an exact key can both hold for one host (`api.a.test`, `*.a.test`).
-                memo[id(node)] = right if left is None else left
-            else:
-                memo[id(node)] = None if left is None or right is None else left | right
-    return memo[id(tree)]
+    return fold_host_keys(tree, _host_parts)
 
 
-def _leaf_hosts(leaf: Leaf) -> frozenset[str] | None:
-    if leaf.canonical not in ("Host", "HostHeader"):
+def _host_parts(node: Node) -> HostKeys | Branch[Node]:
+    if isinstance(node, LeafNode):
+        return matcher_host_keys(node.leaf.canonical, node.leaf.call)
+    if isinstance(node, NotNode):
         return None
-    keys: set[str] = set()
-    for arg in leaf.call.args:
-        value = arg.value
-        if value == "*" and leaf.canonical == "Host":
-            return None
-        keys.add(host_key(value))
-    return frozenset(keys)
+    return Branch(isinstance(node, AndNode), node.left, node.right)

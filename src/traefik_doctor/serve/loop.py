@@ -258,21 +258,13 @@ class TargetLoop:
 
     def _set(self, state: TargetState) -> None:
         """Publish, and log a check or probe run that failed or recovered (once each)."""
-        old, name = self.state, self.target.name
-        old_check = old.check.error if old.check else None
-        new_check = state.check.error if state.check else None
-        if new_check != old_check:
-            self.log(
-                f"target `{name}`: "
-                + (f"check failed: {new_check}" if new_check else "check ran again")
-            )
-        old_probe = old.probe.error if old.probe else None
-        new_probe = state.probe.error if state.probe else None
-        if new_probe != old_probe:
-            self.log(
-                f"target `{name}`: "
-                + (f"probe run failed: {new_probe}" if new_probe else "probe runs again")
-            )
+        old = self.state
+        for failed, again, before, now in (
+            ("check failed", "check ran again", _error(old.check), _error(state.check)),
+            ("probe run failed", "probe runs again", _error(old.probe), _error(state.probe)),
+        ):
+            if now != before:
+                self.log(f"target `{self.target.name}`: " + (f"{failed}: {now}" if now else again))
         self.state = state
         self.publish(state)
 
@@ -390,3 +382,8 @@ class Exporter:
         self.stop_event.set()
         for loop in self.loops:
             loop.join(timeout)
+
+
+def _error(run: CheckState | ProbeState | None) -> str | None:
+    """Why the last check (probe) run failed; None when it ran, or has not run yet."""
+    return run.error if run is not None else None
