@@ -352,18 +352,23 @@ def _load_balancer(service: Service, lb: Mapping | None, origin: Origin) -> None
     health = lb.find("healthCheck")
     if health is not None:
         body = health.value if isinstance(health.value, Mapping) else Mapping(health.key_origin)
-        service.health_check = HealthCheck(
-            health.key_origin,
-            body,
-            value(body, "path"),
-            value(body, "interval"),
-            value(body, "timeout"),
-            value(body, "port"),
-            value(body, "scheme"),
-            value(body, "mode"),
-        )
+        service.health_check = health_check(health.key_origin, body)
     service.pass_host_header = value(lb, "passHostHeader")
     service.servers_transport = value(lb, "serversTransport")
+
+
+def health_check(origin: Origin, body: Mapping) -> HealthCheck:
+    """A load balancer's ``healthCheck`` section (any provider's)."""
+    return HealthCheck(
+        origin,
+        body,
+        value(body, "path"),
+        value(body, "interval"),
+        value(body, "timeout"),
+        value(body, "port"),
+        value(body, "scheme"),
+        value(body, "mode"),
+    )
 
 
 def _middleware(name: str, provider: str, protocol: str, origin: Origin, body: Node) -> Middleware:

@@ -21,7 +21,7 @@ from traefik_doctor.loaders.kubeprovider.builder import Builder
 from traefik_doctor.loaders.kubeprovider.fields import text
 from traefik_doctor.loaders.kubeprovider.names import full_service_name
 from traefik_doctor.loaders.tree import Mapping
-from traefik_doctor.model.dynamic import HealthCheck, Service
+from traefik_doctor.model.dynamic import Service, health_check
 from traefik_doctor.model.kubernetes import CRD_PROVIDER, Drop, KubeObject, ServicePort, normalize
 from traefik_doctor.model.kubernetes import ServiceRef as KubeServiceRef
 from traefik_doctor.model.values import Value, value
@@ -172,17 +172,7 @@ def servers_lb(builder: Builder, kref: KubeServiceRef, ref: Mapping) -> Service 
     lb.servers_origin = ref.origin
     lb.pass_host_header = value(ref, "passHostHeader")
     if health is not None and isinstance(health.value, Mapping):
-        body = health.value
-        lb.health_check = HealthCheck(
-            health.key_origin,
-            body,
-            value(body, "path"),
-            value(body, "interval"),
-            value(body, "timeout"),
-            value(body, "port"),
-            value(body, "scheme"),
-            value(body, "mode"),
-        )
+        lb.health_check = health_check(health.key_origin, health.value)
     if external and external_name_refused(builder, kref, service, settings):
         return None
     number = service_port.number if service_port is not None else port.as_int()
