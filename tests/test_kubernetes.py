@@ -409,3 +409,56 @@ def test_duplicate_key_in_a_later_document(tmp_path: Path) -> None:
     (finding,) = result.findings
     assert (finding.location.path, finding.location.line) == ("app.yaml", 37)
     assert "kubectl apply" in finding.message
+
+
+WATCHED = """\
+providers:
+  kubernetesCRD:
+    namespaces: [shop]
+    allowCrossNamespace: true
+"""
+
+ROUTES = """\
+apiVersion: traefik.io/v1alpha1
+kind: IngressRoute
+metadata: {name: web, namespace: shop}
+spec:
+  entryPoints: [web]
+  routes:
+    - match: Host(`shop.test`)
+      kind: Rule
+      services: [{name: api, namespace: backend, port: 80}]
+---
+apiVersion: traefik.io/v1alpha1
+kind: IngressRouteTCP
+metadata: {name: db, namespace: shop}
+spec:
+  entryPoints: [db]
+  routes:
+    - match: HostSNI(`*`)
+      services: [{name: api, namespace: backend, port: 80}]
+"""
+
+
+@pytest.mark.parametrize("watched", [["shop"], ["shop", "backend"]])
+def test_services_of_unwatched_namespaces_are_not_found(tmp_path: Path, watched: list[str]) -> None:
+    """The provider's clients watch only `namespaces`: a Service elsewhere is unknown to it,
+    for HTTP and TCP references alike."""
+    root = write(
+        tmp_path,
+        {
+            "traefik.yml": WATCHED.replace("[shop]", "[" + ", ".join(watched) + "]"),
+            "deploy/routes.yaml": ROUTES,
+            "deploy/api.yaml": SERVICE.format(name="api", namespace="backend"),
+        },
+    )
+    kube = load_project(root, go=False).kubernetes
+    assert kube is not None
+    dropped = [r for r in kube.refs if r.dropped is not None]
+    k8s001 = [f for f in run_check(root, Settings(go=False)).findings if f.code == "K8S001"]
+    if "backend" in watched:
+        assert dropped == [] and k8s001 == []
+    else:
+        assert sorted(r.referrer.kind for r in dropped) == ["IngressRoute", "IngressRouteTCP"]
+        assert len(k8s001) == 2
+        assert all("`providers.kubernetesCRD.namespaces` (shop)" in f.message for f in k8s001)

@@ -234,7 +234,7 @@ def _tcp_server(
         return None
     port = value(ref, "port")
     kref = KubeServiceRef(referrer, what, name, namespace, ref.origin, port)
-    service = lookup_service(builder, kref, watched=True)
+    service = lookup_service(builder, kref, watched=builder.kube.crd.watches(namespace))
     if service is None:
         return None
     found = service_port(builder, kref, service, port)

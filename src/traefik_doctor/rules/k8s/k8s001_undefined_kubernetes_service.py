@@ -1,8 +1,9 @@
 """## What it does
 Checks for a reference to a Kubernetes Service (an IngressRoute or IngressRouteTCP route's
 `services`, a TraefikService, an `errors` middleware, an Ingress backend) whose Service is
-not in the manifests, or whose `port` (a number or a port name) is not one of the Service's
-ports, or that gives no `port` at all.
+not in the manifests, or is in a namespace the provider does not watch (its `namespaces`
+option), or whose `port` (a number or a port name) is not one of the Service's ports, or
+that gives no `port` at all.
 
 ## Why is this bad?
 Traefik's Kubernetes providers look the Service and its port up when they build the
@@ -68,7 +69,18 @@ def check(context: Context) -> Iterator[Finding]:
         return
     for ref in kube.refs:
         written = ref.name.text.strip()
-        if ref.dropped is Drop.SERVICE_NOT_FOUND:
+        if ref.dropped is Drop.SERVICE_NOT_FOUND and kube.service(ref.namespace, written):
+            # It is in the manifests, in a namespace the provider does not watch.
+            provider = kube.ingress if ref.referrer.kind == "Ingress" else kube.crd
+            yield RULE.finding(
+                f"{ref.what} names Kubernetes Service `{ref.namespace}/{written}`, in a"
+                f" namespace `providers.{provider.name}.namespaces`"
+                f" ({', '.join(provider.namespaces)}) does not list: the provider never sees"
+                f" it; {DROPPED}",
+                ref.name.origin,
+                fix=f"Add `{ref.namespace}` to `providers.{provider.name}.namespaces`",
+            )
+        elif ref.dropped is Drop.SERVICE_NOT_FOUND:
             names = [name for namespace, name in kube.services if namespace == ref.namespace]
             guess = suggest(written, names)
             hint = f"; did you mean `{guess}`?" if guess else ""
