@@ -391,6 +391,10 @@ def test_route_and_graph_on_the_kubernetes_example(capsys: pytest.CaptureFixture
     text = json.dumps(routed)
     assert "shop-api-2e672463355d335d17ef@kubernetescrd" in text
     assert "/v1/orders" in text
+    # Without --entrypoint: port 443 is the LoadBalancer Service's, which forwards to the
+    # Traefik pod's 8443 (`targetPort: websecure`), where `websecure` listens.
+    assert main(["route", example, "GET", url, "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == routed
     assert main(["graph", example, "--format", "mermaid"]) == 0
     drawn = capsys.readouterr().out
     assert "shop-strip-api@kubernetescrd" in drawn and "K8S007" in drawn

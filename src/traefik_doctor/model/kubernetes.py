@@ -319,6 +319,29 @@ class KubernetesConfig:
     def traefik_workloads(self) -> list[Workload]:
         return [w for w in self.workloads if w.runs_traefik]
 
+    def traefik_front_ports(self) -> dict[int, int]:
+        """Port of a Service in front of Traefik (its LoadBalancer's 443) -> the pod port it
+        forwards to (the entry point's 8443), named targetPorts resolved on Traefik's
+        containers: a URL's port names the Service's, the entry point listens on the pod's."""
+        traefik = self.traefik_workloads()
+        out: dict[int, int] = {}
+        for service in self.services.values():
+            pods = [w for w in traefik if w.selected_by(service)]
+            if not pods:
+                continue
+            for port in service.ports:
+                target = port.target()
+                if port.number is None or target is None:
+                    continue
+                number = target.as_int()
+                if number is None:
+                    named = (c.port_named(target.text.strip()) for w in pods for c in w.containers)
+                    found = next((p for p in named if p is not None), None)
+                    number = found.value if found is not None else None
+                if number is not None:
+                    out.setdefault(port.number, number)
+        return out
+
 
 def from_endpoints(kubernetes: KubernetesConfig | None, service: Service) -> bool:
     """Is this Traefik service's server list the pods of a Kubernetes Service? Then a Traefik

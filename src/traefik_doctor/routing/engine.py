@@ -162,6 +162,8 @@ class RoutingTable:
         self._ports: dict[str, int | None] = {
             name: ep.port() if ep is not None else None for name, ep in self._entry_points.items()
         }
+        kube = project.kubernetes
+        self._front_ports = kube.traefik_front_ports() if kube is not None else {}
         precedence = [
             v.text.strip().lower() for v in values(static.section("providers"), "precedence")
         ]
@@ -315,8 +317,12 @@ class RoutingTable:
 
     def entry_point_for(self, scheme: str, port: int) -> str | None:
         """The entry point listening on ``port`` (the scheme does not choose: Traefik serves
-        TLS and plain HTTP on one entry point)."""
+        TLS and plain HTTP on one entry point); in Kubernetes, the port of a Service in front
+        of Traefik leads to the pod port it forwards to."""
         found = sorted(name for name, p in self._ports.items() if p == port)
+        if not found and port in self._front_ports:
+            behind = self._front_ports[port]
+            found = sorted(name for name, p in self._ports.items() if p == behind)
         return found[0] if found else None
 
     def entry_points(self) -> list[str]:
