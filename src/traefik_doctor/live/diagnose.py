@@ -11,7 +11,6 @@ has disabled or lacks: LIVE003, or LIVE016 when the provider kept none of its fi
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
@@ -170,6 +169,8 @@ def diagnose(
     plan = evidence.plan
     corr = _Correlator(plan, static)
     out: list[Finding] = []
+    explained: set[str] = set()
+    """Routers and services whose failure a per-router request already diagnosed."""
 
     def add(
         rule: Rule,
@@ -182,6 +183,9 @@ def diagnose(
         fix: str | None = None,
         severity: Severity | None = None,
     ) -> None:
+        names = [name for name in names if name]
+        if rule.code in PER_ROUTE_5XX:
+            explained.update(names)
         related = corr.related(rule.code, [location, *anchors], names)
         out.append(
             rule.finding(
@@ -312,7 +316,7 @@ def diagnose(
 
     _certificates(evidence, cert_days, add)
     if evidence.metrics_window is not None:
-        out.extend(_metrics(evidence.metrics_window, out, project, thresholds))
+        out.extend(_metrics(evidence.metrics_window, explained, project, thresholds))
     for pprof_target, _, series in evidence.profiles:
         if series is not None:
             where = pprof_target.location if pprof_target.location.path else None
@@ -343,17 +347,13 @@ PER_ROUTE_5XX = ("LIVE004", "LIVE005", "LIVE006", "LIVE007", "LIVE009")
 
 def _metrics(
     window: MetricsWindow,
-    found: list[Finding],
+    explained: set[str],
     project: Project | None,
     thresholds: Thresholds | None,
 ) -> list[Finding]:
     """LIVE012/LIVE013 for what the per-router requests did not already explain: a router
     (or its service) with a diagnosed 5xx is not reported again from its metrics, which
     count the probe's own failing request too; nor is an entry point then."""
-    explained: set[str] = set()
-    for finding in found:
-        if finding.code in PER_ROUTE_5XX:
-            explained.update(re.findall(r"`([^`]+@[^`]+)`", finding.message))
     # Entry points add nothing when routers are named (router labels) or when the failures
     # they count are already explained route by route.
     skip_entry_points = bool(explained) or window.router_labels is True
