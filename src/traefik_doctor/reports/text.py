@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import string
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from traefik_doctor.findings import Finding, FixSafety, Location, Severity
@@ -91,16 +91,24 @@ def render_finding(report: Report, finding: Finding, *, color: bool) -> str:
 
 
 def _summary(report: Report, *, color: bool) -> str:
-    counts = summary_counts(report.findings)
-    if not report.findings:
-        text = "No problems found."
-    else:
-        errors, warnings = counts["error"], counts["warning"]
-        text = (
-            f"Found {errors} error{'' if errors == 1 else 's'}, "
-            f"{warnings} warning{'' if warnings == 1 else 's'}, {counts['info']} info."
-        )
+    return summary_line(report.findings, color=color)
+
+
+def summary_line(findings: Sequence[Finding], *, color: bool = False) -> str:
+    """``Found 2 errors, 1 warning, 0 info.`` (or ``No problems found.``), the last line of
+    every text report."""
+    text = f"Found {counted(findings)}." if findings else "No problems found."
     return _Painter(color)(_BOLD, text)
+
+
+def counted(findings: Iterable[Finding]) -> str:
+    """``2 errors, 1 warning, 0 info``."""
+    counts = summary_counts(findings)
+    errors, warnings = counts["error"], counts["warning"]
+    return (
+        f"{errors} error{'' if errors == 1 else 's'}, "
+        f"{warnings} warning{'' if warnings == 1 else 's'}, {counts['info']} info"
+    )
 
 
 def _where(location: Location) -> str:

@@ -11,13 +11,12 @@ what is on screen; ``--plain`` appends only the changes.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
 from pathlib import Path
 
 from traefik_doctor import __version__
 from traefik_doctor.findings import Finding, Severity
-from traefik_doctor.reports.base import Report, clean_text, summary_counts
-from traefik_doctor.reports.text import render_finding
+from traefik_doctor.reports.base import Report, clean_text
+from traefik_doctor.reports.text import counted, render_finding
 from traefik_doctor.watch.session import Outcome
 
 CLEAR = "\x1b[2J\x1b[H"
@@ -44,15 +43,6 @@ def _report(outcome: Outcome, root: str) -> Report:
 def headline(report: Report, finding: Finding, *, color: bool) -> str:
     """The first line of the text report's block for the finding."""
     return render_finding(report, finding, color=color).split("\n", 1)[0]
-
-
-def summary(findings: Iterable[Finding]) -> str:
-    counts = summary_counts(findings)
-    errors, warnings = counts["error"], counts["warning"]
-    return (
-        f"{errors} error{'' if errors == 1 else 's'}, "
-        f"{warnings} warning{'' if warnings == 1 else 's'}, {counts['info']} info"
-    )
 
 
 def _clock(when: float) -> str:
@@ -135,5 +125,5 @@ def _summary_line(outcome: Outcome, *, color: bool) -> str:
         if diff.changed:
             parts.append(f"{len(diff.changed)} changed")
         change = ", ".join(parts)
-    text = f"= {summary(outcome.findings)} ({change}; {_stats(outcome)})"
+    text = f"= {counted(outcome.findings)} ({change}; {_stats(outcome)})"
     return _paint(color, _BOLD, text)
